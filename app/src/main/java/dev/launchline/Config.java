@@ -1,0 +1,217 @@
+package dev.launchline;
+
+import dev.launchline.config.ConfigException;
+import dev.launchline.config.Environment;
+import dev.launchline.config.EnvironmentVariables;
+import dev.launchline.config.Funnels;
+import dev.launchline.config.Secret;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Everything the service is configured with, read once from the environment. Loading fails
+ * with every problem at once, each naming the variable and never its value. Staging and
+ * production never fall back to anything embedded: a missing database is an error there.
+ */
+public record Config(
+        Environment environment,
+        String bindHost,
+        int port,
+        URI publicBaseUrl,
+        Optional<Database> database,
+        Optional<Smtp> smtp,
+        String mailFrom,
+        Optional<Secret> tokenSigningKey,
+        Optional<Secret> previousTokenSigningKey,
+        Funnels funnels,
+        Outbox outbox,
+        Duration resendCooldown,
+        Duration confirmationTokenTtl,
+        Path dataDir,
+        boolean migrateOnStart,
+        boolean jsonLogs,
+        Optional<Path> emailTemplatesDir) {
+
+    /** An external PostgreSQL. Empty in dev/test means "start the embedded one". */
+    public record Database(String jdbcUrl, Optional<String> user, Optional<Secret> password, int poolSize) {
+    }
+
+    /** An external SMTP server. Empty in dev/test means "start the in-process capturing one". */
+    public record Smtp(String host, int port, Optional<String> username, Optional<Secret> password,
+                       Security security, Duration timeout) {
+        public enum Security { NONE, STARTTLS, TLS }
+    }
+
+    /** How the mail worker delivers and retries. */
+    public record Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax) {
+    }
+
+    public static final int EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
+
+    public static Config load(EnvironmentVariables env) {
+        String appEnv = env.get("APP_ENV", "dev").toLowerCase(Locale.ROOT);
+        Environment environment = Environment.parse(appEnv).orElseGet(() -> {
+            env.problem("APP_ENV", "must be one of dev, test, staging, production");
+            return Environment.PRODUCTION; // judge the rest by the strictest rules
+        });
+        boolean embeddedAllowed = environment.allowsEmbeddedDefaults();
+        String requiredWhy = "required when APP_ENV=" + environment.id();
+
+        int port = env.integer("PORT", 8080, 1, 65535);
+        String bindHost = env.get("BIND_HOST", embeddedAllowed ? "127.0.0.1" : "0.0.0.0");
+        URI publicBaseUrl = publicBaseUrl(env, environment, port);
+
+        Optional<Database> database = database(env, embeddedAllowed, requiredWhy);
+        Optional<Smtp> smtp = smtp(env, embeddedAllowed, requiredWhy);
+
+        String mailFrom = env.get("MAIL_FROM").orElse(null);
+        if (mailFrom == null) {
+            if (!embeddedAllowed) {
+                env.missing("MAIL_FROM", requiredWhy);
+            }
+            mailFrom = "Launchline <hello@launchline.localhost>";
+        } else {
+            try {
+                new InternetAddress(mailFrom, true);
+            } catch (AddressException malformed) {
+                env.problem("MAIL_FROM", "must be an address such as \"Acme <hello@acme.com>\"");
+            }
+        }
+
+        Optional<Secret> signingKey = env.secret("TOKEN_SIGNING_KEY");
+        Optional<Secret> previousKey = env.secret("TOKEN_SIGNING_KEY_PREVIOUS");
+        if (signingKey.isEmpty() && !embeddedAllowed) {
+            env.missing("TOKEN_SIGNING_KEY", requiredWhy + "; at least 32 random characters");
+        }
+        signingKey.filter(key -> key.reveal().length() < 32)
+                .ifPresent(key -> env.problem("TOKEN_SIGNING_KEY", "too short: use at least 32 random characters"));
+        previousKey.filter(key -> key.reveal().length() < 32)
+                .ifPresent(key -> env.problem("TOKEN_SIGNING_KEY_PREVIOUS", "too short: use at least 32 random characters"));
+
+        Funnels funnels = funnels(env, embeddedAllowed, requiredWhy, publicBaseUrl);
+
+        Outbox outbox = new Outbox(
+                env.integer("OUTBOX_MAX_ATTEMPTS", 10, 1, 100),
+                Duration.ofMillis(env.integer("OUTBOX_POLL_INTERVAL_MS", 1000, 10, 600_000)),
+                env.integer("OUTBOX_BATCH_SIZE", 50, 1, 1000),
+                Duration.ofMillis(env.integer("OUTBOX_RETRY_BASE_MS", 30_000, 10, 3_600_000)),
+                Duration.ofMillis(env.integer("OUTBOX_RETRY_MAX_MS", 3_600_000, 10, 86_400_000)));
+
+        Duration cooldown = Duration.ofSeconds(env.integer("RESEND_COOLDOWN_SECONDS", 600, 0, 86_400 * 7));
+        Duration tokenTtl = Duration.ofHours(env.integer("CONFIRMATION_TOKEN_TTL_HOURS", 72, 1, 24 * 90));
+        Path dataDir = Path.of(env.get("EMBEDDED_DATA_DIR", ".launchline")).toAbsolutePath();
+        boolean migrateOnStart = env.bool("MIGRATE_ON_START", true);
+        String logFormat = env.get("LOG_FORMAT", embeddedAllowed ? "text" : "json");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            env.problem("LOG_FORMAT", "must be text or json");
+        }
+        Optional<Path> templates = env.get("EMAIL_TEMPLATES_DIR").map(Path::of);
+        templates.filter(dir -> !Files.isDirectory(dir))
+                .ifPresent(dir -> env.problem("EMAIL_TEMPLATES_DIR", "is not a directory"));
+
+        if (!env.problems().isEmpty()) {
+            throw new ConfigException(env.problems());
+        }
+        return new Config(environment, bindHost, port, publicBaseUrl, database, smtp, mailFrom, signingKey,
+                previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
+                logFormat.equals("json"), templates);
+    }
+
+    private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {
+        Optional<String> raw = env.get("PUBLIC_BASE_URL");
+        if (raw.isEmpty()) {
+            if (!environment.allowsEmbeddedDefaults()) {
+                env.missing("PUBLIC_BASE_URL", "required when APP_ENV=" + environment.id()
+                        + "; the https URL the service is reached at, used in email links");
+            }
+            return URI.create("http://localhost:" + port);
+        }
+        String value = raw.get().replaceAll("/+$", "");
+        try {
+            URI uri = new URI(value);
+            boolean https = "https".equals(uri.getScheme());
+            if (uri.getHost() == null || !(https || "http".equals(uri.getScheme()))) {
+                env.problem("PUBLIC_BASE_URL", "must be an absolute http(s) URL");
+            } else if (environment == Environment.PRODUCTION && !https) {
+                env.problem("PUBLIC_BASE_URL", "must use https when APP_ENV=production");
+            }
+            return uri;
+        } catch (Exception malformed) {
+            env.problem("PUBLIC_BASE_URL", "must be an absolute http(s) URL");
+            return URI.create("http://localhost:" + port);
+        }
+    }
+
+    private static Optional<Database> database(EnvironmentVariables env, boolean embeddedAllowed, String why) {
+        Optional<String> url = env.get("DATABASE_URL");
+        Optional<Secret> password = env.secret("DATABASE_PASSWORD");
+        int poolSize = env.integer("DATABASE_POOL_SIZE", 10, 1, 200);
+        if (url.isEmpty()) {
+            if (!embeddedAllowed) {
+                env.missing("DATABASE_URL", why + "; e.g. jdbc:postgresql://db.internal:5432/launchline");
+            }
+            return Optional.empty();
+        }
+        if (!url.get().startsWith("jdbc:postgresql://")) {
+            env.problem("DATABASE_URL", "must start with jdbc:postgresql://");
+        } else if (url.get().toLowerCase(Locale.ROOT).contains("password=")) {
+            // a password inside the URL ends up in connection-pool logs and error messages
+            env.problem("DATABASE_URL", "must not contain the password; set DATABASE_PASSWORD instead");
+        }
+        return Optional.of(new Database(url.get(), env.get("DATABASE_USER"), password, poolSize));
+    }
+
+    private static Optional<Smtp> smtp(EnvironmentVariables env, boolean embeddedAllowed, String why) {
+        Optional<String> host = env.get("SMTP_HOST");
+        Optional<Secret> password = env.secret("SMTP_PASSWORD");
+        int port = env.integer("SMTP_PORT", 587, 1, 65535);
+        int timeoutMs = env.integer("SMTP_TIMEOUT_MS", 10_000, 100, 300_000);
+        String security = env.get("SMTP_SECURITY", "starttls").toUpperCase(Locale.ROOT);
+        Smtp.Security parsedSecurity = Smtp.Security.STARTTLS;
+        try {
+            parsedSecurity = Smtp.Security.valueOf(security);
+        } catch (IllegalArgumentException unknown) {
+            env.problem("SMTP_SECURITY", "must be one of starttls, tls, none");
+        }
+        if (host.isEmpty()) {
+            if (!embeddedAllowed) {
+                env.missing("SMTP_HOST", why);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Smtp(host.get(), port, env.get("SMTP_USERNAME"), password, parsedSecurity,
+                Duration.ofMillis(timeoutMs)));
+    }
+
+    private static Funnels funnels(EnvironmentVariables env, boolean embeddedAllowed, String why, URI base) {
+        Optional<String> file = env.get("FUNNELS_FILE");
+        Optional<String> inline = env.get("FUNNELS");
+        if (file.isPresent() && inline.isPresent()) {
+            env.problem("FUNNELS", "set either FUNNELS or FUNNELS_FILE, not both");
+        }
+        if (file.isPresent()) {
+            try {
+                return Funnels.parse(Files.readString(Path.of(file.get()), StandardCharsets.UTF_8), "FUNNELS_FILE", env);
+            } catch (IOException | RuntimeException unreadable) {
+                env.problem("FUNNELS_FILE", "file not found or not readable");
+                return Funnels.devDefault(base);
+            }
+        }
+        if (inline.isPresent()) {
+            return Funnels.parse(inline.get(), "FUNNELS", env);
+        }
+        if (!embeddedAllowed) {
+            env.missing("FUNNELS_FILE", why + "; the JSON file that defines your waitlists and forms");
+        }
+        return Funnels.devDefault(base);
+    }
+}

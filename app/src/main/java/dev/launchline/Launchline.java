@@ -1,0 +1,186 @@
+package dev.launchline;
+
+import dev.launchline.config.Secret;
+import dev.launchline.db.Database;
+import dev.launchline.db.EmbeddedPostgres;
+import dev.launchline.dev.DevMailHandler;
+import dev.launchline.dev.DevMailServer;
+import dev.launchline.health.BuildInfo;
+import dev.launchline.health.HealthHandler;
+import dev.launchline.http.Pages;
+import dev.launchline.lead.LeadHandler;
+import dev.launchline.lead.LeadRepository;
+import dev.launchline.lead.LeadService;
+import dev.launchline.mail.EmailTemplates;
+import dev.launchline.mail.OutboxRepository;
+import dev.launchline.mail.OutboxWorker;
+import dev.launchline.mail.SmtpMailer;
+import dev.launchline.token.TokenSigner;
+import dev.launchline.waitlist.EmailLinkHandler;
+import dev.launchline.waitlist.SignupHandler;
+import dev.launchline.waitlist.SignupRepository;
+import dev.launchline.waitlist.SignupService;
+import dev.launchline.waitlist.WaitlistEmails;
+import dev.launchline.waitlist.Waitlists;
+import io.javalin.Javalin;
+import jakarta.mail.internet.InternetAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A running service: the wiring of every part, by hand, in one place. {@link #start} builds
+ * and starts; {@link #close} stops in the reverse order - HTTP first (in-flight requests
+ * finish), then the mail worker (the email in flight finishes, the rest of its batch goes
+ * back to the queue), then the pool, then anything embedded.
+ */
+public final class Launchline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Launchline.class);
+
+    private final Javalin http;
+    private final OutboxWorker worker;
+    private final Database database;
+    private final Optional<DevMailServer> devMail;
+    private final Optional<EmbeddedPostgres> embeddedPostgres;
+
+    private Launchline(Javalin http, OutboxWorker worker, Database database, Optional<DevMailServer> devMail,
+                       Optional<EmbeddedPostgres> embeddedPostgres) {
+        this.http = http;
+        this.worker = worker;
+        this.database = database;
+        this.devMail = devMail;
+        this.embeddedPostgres = embeddedPostgres;
+    }
+
+    public static Launchline start(Config config) {
+        Clock clock = Clock.systemUTC();
+        Optional<EmbeddedPostgres> embeddedPostgres = Optional.empty();
+        Optional<DevMailServer> devMail = Optional.empty();
+        try {
+            // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
+            if (config.database().isEmpty()) {
+                EmbeddedPostgres.Options options = EmbeddedPostgres.Options.defaults();
+                Path base = EmbeddedPostgres.reachableBaseDir(config.dataDir().resolve("postgres"),
+                        Path.of("/var/lib/launchline"), options);
+                embeddedPostgres = Optional.of(EmbeddedPostgres.start(base, options));
+                embeddedPostgres.get().createDatabaseIfMissing("launchline");
+            }
+            Config.Smtp smtp = config.smtp().orElse(null);
+            if (smtp == null) {
+                devMail = Optional.of(DevMailServer.start(0));
+                smtp = new Config.Smtp("127.0.0.1", devMail.get().port(), Optional.empty(), Optional.empty(),
+                        Config.Smtp.Security.NONE, Duration.ofSeconds(5));
+            }
+
+            // --- storage ---
+            Config.Database db = config.database().orElse(null);
+            Database database = db != null
+                    ? new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), db.poolSize())
+                    : new Database(embeddedPostgres.orElseThrow().jdbcUrl("launchline"),
+                            Optional.of("postgres"), Optional.empty(), 10);
+            if (config.migrateOnStart()) {
+                database.migrate();
+            }
+
+            // --- mail ---
+            Secret signingKey = config.tokenSigningKey().orElseGet(() -> devSigningKey(config.dataDir()));
+            TokenSigner tokens = new TokenSigner(signingKey, config.previousTokenSigningKey(), clock);
+            EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
+            OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
+                    (email, reason) -> { /* reported to error tracking once it exists; logged by the worker */ });
+
+            // --- funnels ---
+            Waitlists waitlists = new Waitlists(config.funnels().waitlists());
+            WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, config.publicBaseUrl(),
+                    config.mailFrom(), config.confirmationTokenTtl(), clock);
+            SignupService signups = new SignupService(database.dsl(), new SignupRepository(), outbox, waitlistEmails,
+                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock);
+            LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
+                    config.mailFrom(), worker::nudge, clock);
+
+            // --- HTTP ---
+            Pages pages = new Pages();
+            Optional<DevMailServer> capturedMail = devMail;
+            App.Handlers handlers = new App.Handlers(
+                    new SignupHandler(signups, waitlists, config.publicBaseUrl()),
+                    new EmailLinkHandler(signups, pages),
+                    new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl()),
+                    new HealthHandler(database, outbox, BuildInfo.load(), config.environment(), clock),
+                    capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
+                    pages);
+            Javalin http = App.create(handlers).start(config.bindHost(), config.port());
+            worker.start();
+            return new Launchline(http, worker, database, devMail, embeddedPostgres);
+        } catch (RuntimeException failed) {
+            devMail.ifPresent(DevMailServer::close);
+            embeddedPostgres.ifPresent(EmbeddedPostgres::close);
+            throw failed;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Optional<DevMailServer> devMail() {
+        return devMail;
+    }
+
+    /** A random key kept in the data directory, so dev links survive restarts. Dev/test only. */
+    private static Secret devSigningKey(Path dataDir) {
+        Path file = dataDir.resolve("dev-token-signing-key");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(dataDir);
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                Files.writeString(file, Base64.getEncoder().encodeToString(key));
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+            return Secret.of(Files.readString(file).strip());
+        } catch (IOException unwritable) {
+            throw new UncheckedIOException(unwritable);
+        }
+    }
+
+    private static String domainOf(String mailFrom) {
+        try {
+            String address = new InternetAddress(mailFrom).getAddress();
+            return address.substring(address.indexOf('@') + 1);
+        } catch (Exception malformed) {
+            return "launchline.localhost";
+        }
+    }
+
+    private static String workerId() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public void close() {
+        log.info("shutting down");
+        http.stop();
+        worker.close();
+        database.close();
+        devMail.ifPresent(DevMailServer::close);
+        embeddedPostgres.ifPresent(EmbeddedPostgres::close);
+        log.info("stopped");
+    }
+}

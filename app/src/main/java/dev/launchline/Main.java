@@ -1,0 +1,106 @@
+package dev.launchline;
+
+import dev.launchline.config.ConfigException;
+import dev.launchline.config.EnvironmentVariables;
+import dev.launchline.db.Database;
+import dev.launchline.config.Secret;
+import dev.launchline.health.BuildInfo;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code launchline [serve | check-config | migrate | version]}. Reads the configuration,
+ * builds everything, starts; nothing else.
+ */
+public final class Main {
+    private static final String USAGE = """
+            usage: launchline <command>
+              serve          start the service (the default)
+              check-config   validate the configuration from the environment and exit (0 = valid, 78 = invalid)
+              migrate        apply pending database migrations and exit
+              version        print the build's version and commit
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "serve" : args[0];
+        EnvironmentVariables env = EnvironmentVariables.fromProcess();
+        selectLogFormat(env);
+        switch (command) {
+            case "serve" -> serve(loadOrExit(env, System.err));
+            case "check-config" -> {
+                Config config = loadOrExit(env, System.out);
+                System.out.println("launchline: configuration is valid for APP_ENV=" + config.environment().id());
+            }
+            case "migrate" -> migrate(loadOrExit(env, System.err));
+            case "version" -> System.out.println(BuildInfo.load().release());
+            case "help", "--help", "-h" -> System.out.print(USAGE);
+            default -> {
+                System.err.print("launchline: unknown command '" + command + "'\n" + USAGE);
+                System.exit(64);
+            }
+        }
+    }
+
+    static Config loadOrExit(EnvironmentVariables env, PrintStream out) {
+        try {
+            return Config.load(env);
+        } catch (ConfigException invalid) {
+            out.println("launchline: the configuration is invalid (" + invalid.problems().size() + " problem"
+                    + (invalid.problems().size() == 1 ? "" : "s") + "):");
+            invalid.problems().forEach(problem -> out.println("  - " + problem));
+            System.exit(Config.EXIT_CONFIG);
+            return null;
+        }
+    }
+
+    private static void serve(Config config) {
+        Launchline service = Launchline.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "shutdown"));
+        String base = config.publicBaseUrl().toString();
+        StringBuilder banner = new StringBuilder()
+                .append("\nLaunchline is running (APP_ENV=").append(config.environment().id())
+                .append(", listening on ").append(config.bindHost()).append(':').append(service.port()).append(")\n")
+                .append("  Signup API   POST ").append(base).append("/api/v1/waitlists/{slug}/signups\n")
+                .append("  Contact API  POST ").append(base).append("/api/v1/forms/{slug}/submissions\n")
+                .append("  Readiness    ").append(base).append("/readyz\n");
+        if (service.devMail().isPresent()) {
+            banner.append("  Demo page    ").append(base).append("/\n")
+                  .append("  Dev inbox    ").append(base).append("/_dev/mail\n");
+        }
+        System.out.println(banner.append("Press Ctrl+C to stop.\n"));
+        try {
+            stopped.await();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void migrate(Config config) {
+        Config.Database db = config.database().orElse(null);
+        if (db == null) {
+            System.err.println("launchline: migrate needs DATABASE_URL (the embedded database migrates itself on start)");
+            System.exit(Config.EXIT_CONFIG);
+        }
+        try (Database database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2)) {
+            database.migrate();
+            System.out.println("launchline: database schema is at version " + database.schemaVersion().orElse("none"));
+        }
+    }
+
+    /** Text logs for people at a terminal (dev/test), JSON for log pipelines; chosen before the first log line. */
+    private static void selectLogFormat(EnvironmentVariables env) {
+        String appEnv = env.get("APP_ENV", "dev");
+        String format = env.get("LOG_FORMAT", appEnv.equals("dev") || appEnv.equals("test") ? "text" : "json");
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", format.equals("json") ? "logback-json.xml" : "logback-text.xml");
+        }
+    }
+}

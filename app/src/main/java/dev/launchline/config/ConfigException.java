@@ -1,0 +1,17 @@
+package dev.launchline.config;
+
+import java.util.List;
+
+/** Every problem found in the configuration, each naming the variable and never its value. */
+public final class ConfigException extends RuntimeException {
+    private final List<String> problems;
+
+    public ConfigException(List<String> problems) {
+        super("invalid configuration: " + String.join("; ", problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+        return problems;
+    }
+}

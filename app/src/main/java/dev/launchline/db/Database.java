@@ -1,0 +1,76 @@
+package dev.launchline.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+import javax.sql.DataSource;
+import java.util.Optional;
+
+/** The connection pool, the migrations and the jOOQ context over them. */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final DSLContext dsl;
+    private final Flyway flyway;
+
+    public Database(String jdbcUrl, Optional<String> user, Optional<String> password, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        user.ifPresent(config::setUsername);
+        password.ifPresent(config::setPassword);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("launchline");
+        // fail a request fast when the database is gone instead of queueing it for 30 s
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("socketTimeout", "30");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "launchline");
+        // start even when the database is not up yet: readiness reports it, the pool retries
+        config.setInitializationFailTimeout(-1);
+        this.dataSource = new HikariDataSource(config);
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
+        this.flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load();
+    }
+
+    public void migrate() {
+        flyway.migrate();
+    }
+
+    /** Migrations on the classpath that the database has not applied yet. */
+    public int pendingMigrations() {
+        return flyway.info().pending().length;
+    }
+
+    public Optional<String> schemaVersion() {
+        MigrationInfo current = flyway.info().current();
+        return current == null ? Optional.empty() : Optional.of(current.getVersion().getVersion());
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public HikariDataSource pool() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

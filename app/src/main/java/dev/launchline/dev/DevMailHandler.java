@@ -1,0 +1,36 @@
+package dev.launchline.dev;
+
+import dev.launchline.http.Pages;
+import io.javalin.http.Context;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * GET /_dev/mail: the mail the embedded SMTP server captured, newest first. JSON for scripts
+ * and load tests ({@code ?to=address} filters), an HTML inbox for browsers. Only registered
+ * when the embedded mail server runs, which only dev and test allow.
+ */
+public final class DevMailHandler {
+    private final Supplier<List<DevMailServer.CapturedMail>> mail;
+    private final Pages pages;
+
+    public DevMailHandler(Supplier<List<DevMailServer.CapturedMail>> mail, Pages pages) {
+        this.mail = mail;
+        this.pages = pages;
+    }
+
+    public void list(Context ctx) {
+        String to = ctx.queryParam("to");
+        List<DevMailServer.CapturedMail> messages = mail.get().reversed().stream()
+                .filter(message -> to == null || message.to().stream().anyMatch(address -> address.equalsIgnoreCase(to)))
+                .toList();
+        String accept = ctx.header("Accept");
+        if (accept != null && accept.contains("text/html")) {
+            ctx.html(pages.render("dev-mail", "Dev inbox", Map.of("messages", messages, "count", messages.size())));
+        } else {
+            ctx.json(Map.of("count", messages.size(), "messages", messages));
+        }
+    }
+}

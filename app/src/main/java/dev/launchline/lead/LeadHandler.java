@@ -1,0 +1,40 @@
+package dev.launchline.lead;
+
+import dev.launchline.http.ApiException;
+import dev.launchline.http.RequestBody;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** HTTP in and out for contact-form submissions. */
+public final class LeadHandler {
+    private final LeadService service;
+    private final Map<String, ContactForm> forms;
+    private final URI publicBaseUrl;
+
+    public LeadHandler(LeadService service, List<ContactForm> forms, URI publicBaseUrl) {
+        this.service = service;
+        this.forms = forms.stream().collect(Collectors.toUnmodifiableMap(ContactForm::slug, Function.identity()));
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    /** POST /api/v1/forms/{slug}/submissions */
+    public void submit(Context ctx) {
+        ContactForm form = forms.get(ctx.pathParam("slug"));
+        if (form == null) {
+            throw ApiException.notFound("This form");
+        }
+        service.submit(form, LeadRequest.from(RequestBody.read(ctx), form));
+        if (RequestBody.isHtmlForm(ctx)) {
+            ctx.redirect(form.redirectAfterSubmit().map(URI::toString)
+                    .orElse(publicBaseUrl + "/thanks?form=" + form.slug()), HttpStatus.SEE_OTHER);
+            return;
+        }
+        ctx.status(202).json(Map.of("status", "accepted", "message", "Thanks! We will get back to you soon."));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.launchline.lead;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+import static dev.launchline.db.schema.Tables.LEAD;
+
+/** The only code that reads or writes the lead table. */
+public final class LeadRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Empty when the same lead (same dedupe key) is already stored: a double submit or a replay. */
+    public Optional<Long> insertIfNew(DSLContext tx, String form, LeadRequest request, String dedupeKey,
+                                      OffsetDateTime now) {
+        var attribution = request.attribution();
+        return tx.insertInto(LEAD)
+                .set(LEAD.FORM, form)
+                .set(LEAD.EMAIL, request.email().address())
+                .set(LEAD.EMAIL_KEY, request.email().key())
+                .set(LEAD.NAME, request.name().orElse(null))
+                .set(LEAD.COMPANY, request.company().orElse(null))
+                .set(LEAD.MESSAGE, request.message())
+                .set(LEAD.CUSTOM_FIELDS, json(request.customFields()))
+                .set(LEAD.UTM_SOURCE, attribution.utmSource().orElse(null))
+                .set(LEAD.UTM_MEDIUM, attribution.utmMedium().orElse(null))
+                .set(LEAD.UTM_CAMPAIGN, attribution.utmCampaign().orElse(null))
+                .set(LEAD.UTM_TERM, attribution.utmTerm().orElse(null))
+                .set(LEAD.UTM_CONTENT, attribution.utmContent().orElse(null))
+                .set(LEAD.REFERRER, attribution.referrer().orElse(null))
+                .set(LEAD.LANDING_PAGE, attribution.landingPage().orElse(null))
+                .set(LEAD.DEDUPE_KEY, dedupeKey)
+                .set(LEAD.CREATED_AT, now)
+                .onConflict(LEAD.FORM, LEAD.DEDUPE_KEY)
+                .doNothing()
+                .returning(LEAD.ID)
+                .fetchOptional(LEAD.ID);
+    }
+
+    private static JSONB json(Object value) {
+        try {
+            return JSONB.valueOf(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.launchline.mail;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Mustache templates for each email kind: {@code <kind>.subject}, {@code <kind>.txt} and
+ * {@code <kind>.html}. A deployment overrides them per waitlist/form in
+ * {@code EMAIL_TEMPLATES_DIR/<slug>/} or for all in {@code EMAIL_TEMPLATES_DIR/}; the
+ * built-in ones live in {@code templates/email/} on the classpath.
+ */
+public final class EmailTemplates {
+
+    public record Rendered(String subject, String text, String html) {
+    }
+
+    private final Optional<Path> overrideDir;
+    private final Map<String, Template> cache = new ConcurrentHashMap<>();
+    private final Mustache.Compiler textCompiler = Mustache.compiler().escapeHTML(false).defaultValue("");
+    private final Mustache.Compiler htmlCompiler = Mustache.compiler().escapeHTML(true).defaultValue("");
+
+    public EmailTemplates(Optional<Path> overrideDir) {
+        this.overrideDir = overrideDir;
+    }
+
+    public Rendered render(String funnelSlug, String kind, Map<String, Object> data) {
+        String subject = template(funnelSlug, kind + ".subject", textCompiler).execute(data)
+                .replaceAll("[\\r\\n]+", " ").strip(); // a subject is one header line
+        return new Rendered(subject,
+                template(funnelSlug, kind + ".txt", textCompiler).execute(data),
+                template(funnelSlug, kind + ".html", htmlCompiler).execute(data));
+    }
+
+    private Template template(String funnelSlug, String name, Mustache.Compiler compiler) {
+        return cache.computeIfAbsent(funnelSlug + "/" + name, key -> compiler.compile(source(funnelSlug, name)));
+    }
+
+    private String source(String funnelSlug, String name) {
+        String file = name + ".mustache";
+        if (overrideDir.isPresent()) {
+            for (Path candidate : new Path[] {overrideDir.get().resolve(funnelSlug).resolve(file),
+                                              overrideDir.get().resolve(file)}) {
+                if (Files.isRegularFile(candidate)) {
+                    try {
+                        return Files.readString(candidate, StandardCharsets.UTF_8);
+                    } catch (IOException unreadable) {
+                        throw new UncheckedIOException(unreadable);
+                    }
+                }
+            }
+        }
+        try (InputStream in = EmailTemplates.class.getResourceAsStream("/templates/email/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("no email template " + file);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+    }
+}

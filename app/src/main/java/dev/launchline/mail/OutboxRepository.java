@@ -1,0 +1,150 @@
+package dev.launchline.mail;
+
+import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
+import org.jooq.DSLContext;
+import org.jooq.Record2;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.min;
+import static org.jooq.impl.DSL.select;
+
+/** The only code that reads or writes outbox_email. */
+public final class OutboxRepository {
+    public static final String PENDING = "pending";
+    public static final String SENDING = "sending";
+    public static final String SENT = "sent";
+    public static final String DEAD = "dead";
+
+    /** Undelivered mail, for readiness and metrics. */
+    public record Backlog(int undelivered, Optional<OffsetDateTime> oldestCreatedAt, int dead) {
+    }
+
+    private final DSLContext db;
+    private final String messageIdDomain;
+    private final Clock clock;
+
+    public OutboxRepository(DSLContext db, String messageIdDomain, Clock clock) {
+        this.db = db;
+        this.messageIdDomain = messageIdDomain;
+        this.clock = clock;
+    }
+
+    /** Queues an email inside the caller's transaction: it exists exactly when the lead does. */
+    public void enqueue(DSLContext tx, OutgoingEmail email, Long signupId, Long leadId) {
+        tx.insertInto(OUTBOX_EMAIL)
+                .set(OUTBOX_EMAIL.MESSAGE_ID, "<" + UUID.randomUUID() + "@" + messageIdDomain + ">")
+                .set(OUTBOX_EMAIL.KIND, email.kind())
+                .set(OUTBOX_EMAIL.SIGNUP_ID, signupId)
+                .set(OUTBOX_EMAIL.LEAD_ID, leadId)
+                .set(OUTBOX_EMAIL.SENDER, email.sender())
+                .set(OUTBOX_EMAIL.RECIPIENT, email.recipient())
+                .set(OUTBOX_EMAIL.REPLY_TO, email.replyTo().orElse(null))
+                .set(OUTBOX_EMAIL.SUBJECT, email.subject())
+                .set(OUTBOX_EMAIL.TEXT_BODY, email.textBody())
+                .set(OUTBOX_EMAIL.HTML_BODY, email.htmlBody())
+                .set(OUTBOX_EMAIL.UNSUBSCRIBE_URL, email.unsubscribeUrl().orElse(null))
+                .set(OUTBOX_EMAIL.NEXT_ATTEMPT_AT, now())
+                .execute();
+    }
+
+    /**
+     * Leases up to {@code limit} due emails to one worker. SKIP LOCKED lets several instances
+     * claim side by side without waiting on or double-claiming each other's rows; a 'sending'
+     * row whose lease ran out belonged to a worker that died, and is claimed again.
+     */
+    public List<OutboxEmailRecord> claim(String worker, int limit, Duration lease) {
+        OffsetDateTime now = now();
+        return db.update(OUTBOX_EMAIL)
+                .set(OUTBOX_EMAIL.STATUS, SENDING)
+                .set(OUTBOX_EMAIL.LOCKED_BY, worker)
+                .set(OUTBOX_EMAIL.LOCKED_UNTIL, now.plus(lease))
+                .where(OUTBOX_EMAIL.ID.in(
+                        select(OUTBOX_EMAIL.ID)
+                                .from(OUTBOX_EMAIL)
+                                .where(OUTBOX_EMAIL.STATUS.eq(PENDING)
+                                        .or(OUTBOX_EMAIL.STATUS.eq(SENDING).and(OUTBOX_EMAIL.LOCKED_UNTIL.lt(now))))
+                                .and(OUTBOX_EMAIL.NEXT_ATTEMPT_AT.le(now))
+                                .orderBy(OUTBOX_EMAIL.NEXT_ATTEMPT_AT)
+                                .limit(limit)
+                                .forUpdate()
+                                .skipLocked()))
+                .returning()
+                .fetch();
+    }
+
+    public void markSent(long id) {
+        db.update(OUTBOX_EMAIL)
+                .set(OUTBOX_EMAIL.STATUS, SENT)
+                .set(OUTBOX_EMAIL.SENT_AT, now())
+                .set(OUTBOX_EMAIL.ATTEMPTS, OUTBOX_EMAIL.ATTEMPTS.plus(1))
+                .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
+                .setNull(OUTBOX_EMAIL.LOCKED_BY)
+                .setNull(OUTBOX_EMAIL.LAST_ERROR)
+                .where(OUTBOX_EMAIL.ID.eq(id))
+                .execute();
+    }
+
+    /** A delivery attempt failed: try again at {@code retryAt}, or give up ('dead') when null. */
+    public void markFailed(long id, String error, OffsetDateTime retryAt) {
+        db.update(OUTBOX_EMAIL)
+                .set(OUTBOX_EMAIL.STATUS, retryAt == null ? DEAD : PENDING)
+                .set(OUTBOX_EMAIL.ATTEMPTS, OUTBOX_EMAIL.ATTEMPTS.plus(1))
+                .set(OUTBOX_EMAIL.NEXT_ATTEMPT_AT, retryAt == null ? now() : retryAt)
+                .set(OUTBOX_EMAIL.LAST_ERROR, truncate(error))
+                .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
+                .setNull(OUTBOX_EMAIL.LOCKED_BY)
+                .where(OUTBOX_EMAIL.ID.eq(id))
+                .execute();
+    }
+
+    /**
+     * Hands claimed rows back without counting an attempt: the SMTP server was unreachable
+     * (not the message's fault) or the worker is shutting down.
+     */
+    public void release(Collection<Long> ids, OffsetDateTime retryAt, String reason) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        db.update(OUTBOX_EMAIL)
+                .set(OUTBOX_EMAIL.STATUS, PENDING)
+                .set(OUTBOX_EMAIL.NEXT_ATTEMPT_AT, retryAt)
+                .set(OUTBOX_EMAIL.LAST_ERROR, truncate(reason))
+                .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
+                .setNull(OUTBOX_EMAIL.LOCKED_BY)
+                .where(OUTBOX_EMAIL.ID.in(ids))
+                .and(OUTBOX_EMAIL.STATUS.eq(SENDING))
+                .execute();
+    }
+
+    public Backlog backlog() {
+        // both counts come from the partial index outbox_email_due_idx / a small dead set
+        Record2<Integer, OffsetDateTime> undelivered = db
+                .select(count(), min(OUTBOX_EMAIL.CREATED_AT))
+                .from(OUTBOX_EMAIL)
+                .where(OUTBOX_EMAIL.STATUS.in(PENDING, SENDING))
+                .fetchOne();
+        int dead = db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq(DEAD));
+        return new Backlog(undelivered.value1(), Optional.ofNullable(undelivered.value2()), dead);
+    }
+
+    public OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() <= 2000 ? text : text.substring(0, 2000);
+    }
+}

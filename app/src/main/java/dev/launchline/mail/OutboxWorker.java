@@ -1,0 +1,197 @@
+package dev.launchline.mail;
+
+import dev.launchline.Config;
+import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Delivers the outbox. One thread per service instance; instances share the work through
+ * row claiming. It wakes when a request queues mail ({@link #nudge()}) or every poll interval.
+ *
+ * Failures are sorted by whose fault they are: an unreachable SMTP server hands the batch
+ * back without counting an attempt (hours of outage must not dead-letter the queue); a
+ * temporary rejection of one message counts an attempt and is retried with exponential
+ * backoff and jitter; a permanent (5xx) rejection or too many attempts dead-letters it.
+ */
+public final class OutboxWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
+    private static final Duration LEASE = Duration.ofMinutes(5);
+
+    /** Called for each email that will not be delivered, so it can be reported. */
+    public interface DeadLetterListener {
+        void deadLettered(OutboxEmailRecord email, String reason);
+    }
+
+    private final OutboxRepository outbox;
+    private final SmtpMailer mailer;
+    private final Config.Outbox settings;
+    private final String workerId;
+    private final DeadLetterListener deadLetters;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Thread thread;
+    private Duration outageBackoff = Duration.ZERO;
+
+    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
+                        DeadLetterListener deadLetters) {
+        this.outbox = outbox;
+        this.mailer = mailer;
+        this.settings = settings;
+        this.workerId = workerId;
+        this.deadLetters = deadLetters;
+        this.thread = Thread.ofPlatform().name("outbox-worker").daemon(false).unstarted(this::loop);
+    }
+
+    public OutboxWorker start() {
+        thread.start();
+        return this;
+    }
+
+    /** New mail was committed: deliver it now rather than at the next poll. */
+    public void nudge() {
+        if (wakeUp.availablePermits() == 0) {
+            wakeUp.release();
+        }
+    }
+
+    private void loop() {
+        while (!stopping.get()) {
+            int delivered = 0;
+            try {
+                delivered = deliverBatch();
+            } catch (RuntimeException unexpected) {
+                // e.g. the database is briefly unreachable: log, wait a poll interval, go on
+                log.error("outbox batch failed", unexpected);
+            }
+            if (delivered == settings.batchSize()) {
+                continue; // more is probably waiting
+            }
+            Duration wait = outageBackoff.isZero() ? settings.pollInterval() : outageBackoff;
+            try {
+                wakeUp.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                wakeUp.drainPermits();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Claims and sends one batch; returns how many rows were claimed. Public for tests and tools. */
+    public int deliverBatch() {
+        List<OutboxEmailRecord> batch = outbox.claim(workerId, settings.batchSize(), LEASE);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<Long> unsent = new ArrayList<>(batch.stream().map(OutboxEmailRecord::getId).toList());
+        SmtpMailer.Connection connection = null;
+        try {
+            for (OutboxEmailRecord email : batch) {
+                if (stopping.get()) {
+                    break; // graceful shutdown: the rest goes back to the queue below
+                }
+                if (connection == null || !connection.isOpen()) {
+                    closeQuietly(connection);
+                    connection = mailer.connect();
+                }
+                deliver(connection, email);
+                unsent.remove(email.getId());
+            }
+            outageBackoff = Duration.ZERO;
+        } catch (MessagingException unreachable) {
+            outageBackoff = nextOutageBackoff();
+            log.warn("SMTP server unreachable ({}); {} emails stay queued, retrying in {} ms",
+                    unreachable.getClass().getSimpleName(), unsent.size(), outageBackoff.toMillis());
+        } finally {
+            closeQuietly(connection);
+            outbox.release(unsent, outbox.now().plus(outageBackoff),
+                    stopping.get() ? "released at shutdown" : "SMTP server unreachable");
+        }
+        return batch.size();
+    }
+
+    /** Sends one email and records the outcome; throws only when the connection itself failed. */
+    private void deliver(SmtpMailer.Connection connection, OutboxEmailRecord email) throws MessagingException {
+        try {
+            connection.send(email);
+            outbox.markSent(email.getId());
+        } catch (MessagingException failure) {
+            if (!connection.isOpen() && !(failure instanceof SendFailedException)) {
+                throw failure; // the connection dropped: not this message's fault
+            }
+            int attempts = email.getAttempts() + 1;
+            boolean permanent = smtpCode(failure) >= 500;
+            String reason = (permanent ? "permanent" : "temporary") + " SMTP failure, code " + smtpCode(failure);
+            if (permanent || attempts >= settings.maxAttempts()) {
+                outbox.markFailed(email.getId(), reason, null);
+                log.warn("outbox email {} ({}) dead-lettered after {} attempts: {}",
+                        email.getId(), email.getKind(), attempts, reason);
+                deadLetters.deadLettered(email, reason);
+            } else {
+                outbox.markFailed(email.getId(), reason, retryAt(attempts));
+            }
+        }
+    }
+
+    /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
+    OffsetDateTime retryAt(int attempts) {
+        long base = settings.retryBase().toMillis();
+        long exponential = Math.min(settings.retryMax().toMillis(), base * (1L << Math.min(attempts - 1, 30)));
+        long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+        return outbox.now().plus(Duration.ofMillis(jittered));
+    }
+
+    private Duration nextOutageBackoff() {
+        long doubled = outageBackoff.isZero() ? settings.pollInterval().toMillis() : outageBackoff.toMillis() * 2;
+        return Duration.ofMillis(Math.min(doubled, Math.max(settings.retryBase().toMillis(), 1000)));
+    }
+
+    private static int smtpCode(MessagingException failure) {
+        for (Throwable cause = failure; cause != null; ) {
+            if (cause instanceof SMTPAddressFailedException address) {
+                return address.getReturnCode();
+            }
+            if (cause instanceof SMTPSendFailedException send) {
+                return send.getReturnCode();
+            }
+            Throwable next = cause instanceof MessagingException messaging ? messaging.getNextException() : null;
+            cause = next != null ? next : cause.getCause();
+            if (cause == failure) {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private static void closeQuietly(SmtpMailer.Connection connection) {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    /** Stops after the email in flight; claimed-but-unsent rows go back to the queue. */
+    @Override
+    public void close() {
+        stopping.set(true);
+        wakeUp.release();
+        try {
+            thread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.launchline.mail;
+
+import dev.launchline.Config;
+import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.Properties;
+
+/** Sends outbox rows over SMTP, one connection per batch. */
+public final class SmtpMailer {
+
+    private final Session session;
+    private final Config.Smtp smtp;
+
+    public SmtpMailer(Config.Smtp smtp) {
+        this.smtp = smtp;
+        String protocol = smtp.security() == Config.Smtp.Security.TLS ? "smtps" : "smtp";
+        Properties properties = new Properties();
+        properties.put("mail.transport.protocol", protocol);
+        properties.put("mail." + protocol + ".host", smtp.host());
+        properties.put("mail." + protocol + ".port", String.valueOf(smtp.port()));
+        // A hung SMTP server must never hang the worker: every socket operation is bounded.
+        String timeout = String.valueOf(smtp.timeout().toMillis());
+        properties.put("mail." + protocol + ".connectiontimeout", timeout);
+        properties.put("mail." + protocol + ".timeout", timeout);
+        properties.put("mail." + protocol + ".writetimeout", timeout);
+        properties.put("mail." + protocol + ".auth", String.valueOf(smtp.username().isPresent()));
+        if (smtp.security() == Config.Smtp.Security.STARTTLS) {
+            properties.put("mail.smtp.starttls.enable", "true");
+            properties.put("mail.smtp.starttls.required", "true");
+        }
+        if (smtp.security() != Config.Smtp.Security.NONE) {
+            properties.put("mail." + protocol + ".ssl.checkserveridentity", "true");
+        }
+        this.session = Session.getInstance(properties);
+    }
+
+    /** An open SMTP connection; close it when the batch is done. */
+    public Connection connect() throws MessagingException {
+        Transport transport = session.getTransport();
+        if (smtp.username().isPresent()) {
+            transport.connect(smtp.host(), smtp.port(), smtp.username().get(),
+                    smtp.password().map(secret -> secret.reveal()).orElse(""));
+        } else {
+            transport.connect();
+        }
+        return new Connection(transport);
+    }
+
+    public final class Connection implements AutoCloseable {
+        private final Transport transport;
+
+        private Connection(Transport transport) {
+            this.transport = transport;
+        }
+
+        public boolean isOpen() {
+            return transport.isConnected();
+        }
+
+        public void send(OutboxEmailRecord email) throws MessagingException {
+            MimeMessage message = toMime(email);
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+
+        @Override
+        public void close() {
+            try {
+                transport.close();
+            } catch (MessagingException alreadyBroken) {
+                // nothing to do: the connection is gone either way
+            }
+        }
+    }
+
+    MimeMessage toMime(OutboxEmailRecord email) throws MessagingException {
+        MimeMessage message = new StableIdMessage(session, email.getMessageId());
+        message.setFrom(new InternetAddress(email.getSender()));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(email.getRecipient()));
+        if (email.getReplyTo() != null) {
+            message.setReplyTo(new InternetAddress[] {new InternetAddress(email.getReplyTo())});
+        }
+        message.setSubject(email.getSubject(), StandardCharsets.UTF_8.name());
+        message.setSentDate(Date.from(email.getCreatedAt().toInstant()));
+        if (email.getUnsubscribeUrl() != null) {
+            // RFC 8058: mailbox providers show an unsubscribe button that POSTs to this URL
+            message.setHeader("List-Unsubscribe", "<" + email.getUnsubscribeUrl() + ">");
+            message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+        message.setHeader("Auto-Submitted", "auto-generated");
+
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(email.getTextBody(), StandardCharsets.UTF_8.name(), "plain");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(email.getHtmlBody(), StandardCharsets.UTF_8.name(), "html");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(html);
+        message.setContent(alternative);
+        message.saveChanges();
+        return message;
+    }
+
+    /** Keeps the Message-ID chosen when the email was queued, across every retry. */
+    private static final class StableIdMessage extends MimeMessage {
+        private final String messageId;
+
+        StableIdMessage(Session session, String messageId) {
+            super(session);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.launchline.waitlist;
+
+import dev.launchline.http.ApiException;
+import dev.launchline.http.Fields;
+import dev.launchline.http.RequestBody;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.net.URI;
+import java.util.Map;
+
+/** HTTP in and out for signups; the decisions live in {@link SignupService}. */
+public final class SignupHandler {
+    /** The same answer whether the address is new, pending or confirmed: nothing to enumerate. */
+    static final Map<String, String> ACCEPTED = Map.of(
+            "status", "accepted",
+            "message", "Thanks! Check your inbox for an email from us.");
+
+    private final SignupService service;
+    private final Waitlists waitlists;
+    private final URI publicBaseUrl;
+
+    public SignupHandler(SignupService service, Waitlists waitlists, URI publicBaseUrl) {
+        this.service = service;
+        this.waitlists = waitlists;
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    /** POST /api/v1/waitlists/{slug}/signups */
+    public void create(Context ctx) {
+        Waitlist waitlist = waitlists.find(ctx.pathParam("slug"));
+        Fields fields = RequestBody.read(ctx);
+        service.signUp(waitlist, SignupRequest.from(fields, waitlist));
+        if (RequestBody.isHtmlForm(ctx)) {
+            // a plain <form> on a landing page: send the browser on to the thank-you page
+            String thanks = waitlist.redirectAfterSignup().map(URI::toString)
+                    .orElse(publicBaseUrl + "/thanks?waitlist=" + waitlist.slug());
+            ctx.redirect(thanks, HttpStatus.SEE_OTHER);
+            return;
+        }
+        ctx.status(202).json(ACCEPTED);
+    }
+
+    /** GET /api/v1/status?token=... */
+    public void status(Context ctx) {
+        ctx.json(service.status(requiredToken(ctx)));
+    }
+
+    static String requiredToken(Context ctx) {
+        String token = ctx.queryParam("token");
+        if (token == null || token.isBlank()) {
+            throw new ApiException(400, "invalid_token", "This link is missing its token.");
+        }
+        return token;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.launchline.waitlist;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.launchline.db.schema.tables.records.SignupRecord;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+import static dev.launchline.db.schema.Sequences.SIGNUP_CONFIRMATION_ORDER;
+import static dev.launchline.db.schema.Tables.SIGNUP;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.when;
+
+/** The only code that reads or writes the signup table. Every method takes the transaction. */
+public final class SignupRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Inserts the signup unless the waitlist already has this email (or, astronomically
+     * rarely, this referral code). Empty means nothing was inserted.
+     */
+    public Optional<Long> insertIfNew(DSLContext tx, String waitlist, SignupRequest request, String referralCode,
+                                      Long referredBy, OffsetDateTime now) {
+        var attribution = request.attribution();
+        return tx.insertInto(SIGNUP)
+                .set(SIGNUP.WAITLIST, waitlist)
+                .set(SIGNUP.EMAIL, request.email().address())
+                .set(SIGNUP.EMAIL_KEY, request.email().key())
+                .set(SIGNUP.NAME, request.name().orElse(null))
+                .set(SIGNUP.COMPANY, request.company().orElse(null))
+                .set(SIGNUP.ROLE, request.role().orElse(null))
+                .set(SIGNUP.CUSTOM_FIELDS, json(request.customFields()))
+                .set(SIGNUP.CONSENT, request.consent())
+                .set(SIGNUP.REFERRAL_CODE, referralCode)
+                .set(SIGNUP.REFERRED_BY, referredBy)
+                .set(SIGNUP.UTM_SOURCE, attribution.utmSource().orElse(null))
+                .set(SIGNUP.UTM_MEDIUM, attribution.utmMedium().orElse(null))
+                .set(SIGNUP.UTM_CAMPAIGN, attribution.utmCampaign().orElse(null))
+                .set(SIGNUP.UTM_TERM, attribution.utmTerm().orElse(null))
+                .set(SIGNUP.UTM_CONTENT, attribution.utmContent().orElse(null))
+                .set(SIGNUP.REFERRER, attribution.referrer().orElse(null))
+                .set(SIGNUP.LANDING_PAGE, attribution.landingPage().orElse(null))
+                .set(SIGNUP.CREATED_AT, now)
+                .set(SIGNUP.LAST_MAILED_AT, now)
+                // no conflict target: a duplicate email is the expected case, a duplicate code the caller retries
+                .onConflictDoNothing()
+                .returning(SIGNUP.ID)
+                .fetchOptional(SIGNUP.ID);
+    }
+
+    public Optional<Long> idByReferralCode(DSLContext tx, String waitlist, String referralCode) {
+        return tx.select(SIGNUP.ID)
+                .from(SIGNUP)
+                .where(SIGNUP.REFERRAL_CODE.eq(referralCode))
+                .and(SIGNUP.WAITLIST.eq(waitlist))
+                .fetchOptional(SIGNUP.ID);
+    }
+
+    /** Locks the row: concurrent repeat signups of one address queue here, so one mail goes out. */
+    public Optional<SignupRecord> lockByEmail(DSLContext tx, String waitlist, String emailKey) {
+        return tx.selectFrom(SIGNUP)
+                .where(SIGNUP.WAITLIST.eq(waitlist))
+                .and(SIGNUP.EMAIL_KEY.eq(emailKey))
+                .forUpdate()
+                .fetchOptional();
+    }
+
+    public Optional<SignupRecord> lockById(DSLContext tx, long id) {
+        return tx.selectFrom(SIGNUP)
+                .where(SIGNUP.ID.eq(id))
+                .forUpdate()
+                .fetchOptional();
+    }
+
+    public Optional<SignupRecord> byId(DSLContext db, long id) {
+        return db.selectFrom(SIGNUP)
+                .where(SIGNUP.ID.eq(id))
+                .fetchOptional();
+    }
+
+    public void markMailed(DSLContext tx, long id, OffsetDateTime now) {
+        tx.update(SIGNUP)
+                .set(SIGNUP.LAST_MAILED_AT, now)
+                .where(SIGNUP.ID.eq(id))
+                .execute();
+    }
+
+    /** Joins the line: next confirmation order, moved up by referrals that confirmed earlier. */
+    public SignupRecord confirm(DSLContext tx, long id, int referralBoost, OffsetDateTime now) {
+        long order = tx.nextval(SIGNUP_CONFIRMATION_ORDER);
+        return tx.update(SIGNUP)
+                .set(SIGNUP.CONFIRMED_AT, now)
+                .set(SIGNUP.CONFIRMATION_ORDER, order)
+                .set(SIGNUP.POSITION_KEY, SIGNUP.CONFIRMED_REFERRALS.mul((long) referralBoost).neg().plus(order).cast(Long.class))
+                .where(SIGNUP.ID.eq(id))
+                .returning()
+                .fetchSingle();
+    }
+
+    /** A referral confirmed: the referrer moves up (if already in line; else when they confirm). */
+    public void creditReferral(DSLContext tx, long referrerId, int referralBoost) {
+        tx.update(SIGNUP)
+                .set(SIGNUP.CONFIRMED_REFERRALS, SIGNUP.CONFIRMED_REFERRALS.plus(1))
+                .set(SIGNUP.POSITION_KEY, when(SIGNUP.CONFIRMATION_ORDER.isNull(), (Long) null)
+                        .otherwise(SIGNUP.POSITION_KEY.minus((long) referralBoost)))
+                .where(SIGNUP.ID.eq(referrerId))
+                .execute();
+    }
+
+    /**
+     * 1 + the confirmed signups ahead of this one. A range count on signup_position_idx
+     * (waitlist, position_key, confirmation_order): an index-only scan, never the table.
+     */
+    public int position(DSLContext db, String waitlist, long positionKey, long confirmationOrder) {
+        return 1 + db.fetchCount(SIGNUP, SIGNUP.WAITLIST.eq(waitlist)
+                .and(row(SIGNUP.POSITION_KEY, SIGNUP.CONFIRMATION_ORDER).lt(positionKey, confirmationOrder)));
+    }
+
+    public int confirmedCount(DSLContext db, String waitlist) {
+        return db.fetchCount(SIGNUP, SIGNUP.WAITLIST.eq(waitlist).and(SIGNUP.POSITION_KEY.isNotNull()));
+    }
+
+    public void unsubscribe(DSLContext tx, long id, OffsetDateTime now) {
+        tx.update(SIGNUP)
+                .set(SIGNUP.UNSUBSCRIBED_AT, now)
+                .where(SIGNUP.ID.eq(id))
+                .and(SIGNUP.UNSUBSCRIBED_AT.isNull())
+                .execute();
+    }
+
+    /** Erasure: the row goes, its queued mail goes with it (on delete cascade). */
+    public boolean delete(DSLContext tx, long id) {
+        return tx.deleteFrom(SIGNUP)
+                .where(SIGNUP.ID.eq(id))
+                .execute() == 1;
+    }
+
+    private static JSONB json(Object value) {
+        try {
+            return JSONB.valueOf(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.launchline.waitlist;
+
+import dev.launchline.db.schema.tables.records.SignupRecord;
+import dev.launchline.http.ApiException;
+import dev.launchline.mail.OutboxRepository;
+import dev.launchline.token.TokenSigner;
+import dev.launchline.token.TokenSigner.Purpose;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * The waitlist funnel: sign up, confirm, see your place, leave. Each change and the email it
+ * causes commit in one transaction, so a signup never exists without its mail, nor mail
+ * without its signup.
+ */
+public final class SignupService {
+    private static final Logger log = LoggerFactory.getLogger(SignupService.class);
+    private static final String CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"; // no 0/o, 1/l/i
+    private static final int CODE_LENGTH = 10;
+
+    /** @param statusUrl where the person can see their place in line from now on */
+    public record Confirmation(Waitlist waitlist, boolean alreadyConfirmed, String statusUrl) {
+    }
+
+    public record Status(String waitlist, String waitlistName, boolean confirmed, Integer position,
+                         int confirmedTotal, int referrals, String referralLink, boolean unsubscribed) {
+    }
+
+    private final DSLContext db;
+    private final SignupRepository signups;
+    private final OutboxRepository outbox;
+    private final WaitlistEmails emails;
+    private final TokenSigner tokens;
+    private final Waitlists waitlists;
+    private final Duration resendCooldown;
+    private final Runnable mailQueued;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
+                         TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
+                         Clock clock) {
+        this.db = db;
+        this.signups = signups;
+        this.outbox = outbox;
+        this.emails = emails;
+        this.tokens = tokens;
+        this.waitlists = waitlists;
+        this.resendCooldown = resendCooldown;
+        this.mailQueued = mailQueued;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds the person, or - when they are already on the list - re-sends what they need
+     * (confirmation or status link) unless a mail went out within the cooldown. The caller
+     * learns nothing about which case it was: that is the no-enumeration promise.
+     */
+    public void signUp(Waitlist waitlist, SignupRequest request) {
+        boolean queued = db.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            OffsetDateTime now = now();
+            Long referredBy = request.referralCode()
+                    .flatMap(code -> signups.idByReferralCode(tx, waitlist.slug(), code))
+                    .orElse(null);
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Optional<Long> inserted = signups.insertIfNew(tx, waitlist.slug(), request, referralCode(),
+                        referredBy, now);
+                if (inserted.isPresent()) {
+                    welcomeNewSignup(tx, waitlist, inserted.get(), now);
+                    log.info("signup {} joined waitlist {}", inserted.get(), waitlist.slug());
+                    return true;
+                }
+                Optional<SignupRecord> existing = signups.lockByEmail(tx, waitlist.slug(), request.email().key());
+                if (existing.isPresent()) {
+                    return remindExistingSignup(tx, waitlist, existing.get(), now);
+                }
+                // neither inserted nor there: the random referral code collided; draw another
+            }
+            throw new IllegalStateException("could not allocate a referral code");
+        });
+        if (queued) {
+            mailQueued.run();
+        }
+    }
+
+    private void welcomeNewSignup(DSLContext tx, Waitlist waitlist, long id, OffsetDateTime now) {
+        SignupRecord signup = signups.lockById(tx, id).orElseThrow();
+        if (waitlist.confirmationRequired()) {
+            outbox.enqueue(tx, emails.confirmation(waitlist, signup), id, null);
+        } else {
+            confirmAndAnnounce(tx, waitlist, signup, now);
+        }
+    }
+
+    private boolean remindExistingSignup(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
+        boolean withinCooldown = signup.getLastMailedAt() != null
+                && signup.getLastMailedAt().isAfter(now.minus(resendCooldown));
+        if (signup.getUnsubscribedAt() != null || withinCooldown) {
+            log.info("repeat signup {} on waitlist {}: no mail (unsubscribed or within cooldown)",
+                    signup.getId(), waitlist.slug());
+            return false;
+        }
+        if (signup.getConfirmedAt() == null) {
+            outbox.enqueue(tx, emails.confirmation(waitlist, signup), signup.getId(), null);
+        } else {
+            announcePosition(tx, waitlist, signup);
+        }
+        signups.markMailed(tx, signup.getId(), now);
+        log.info("repeat signup {} on waitlist {}: reminder queued", signup.getId(), waitlist.slug());
+        return true;
+    }
+
+    /**
+     * Confirms a double opt-in. Idempotent: the second use of a link changes nothing, sends
+     * nothing, and says "already confirmed".
+     */
+    public Confirmation confirm(String token) {
+        long id = verify(Purpose.CONFIRM, token);
+        Confirmation confirmation = db.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            SignupRecord signup = signups.lockById(tx, id).orElseThrow(SignupService::linkNoLongerValid);
+            Waitlist waitlist = waitlists.require(signup.getWaitlist());
+            if (signup.getConfirmedAt() != null) {
+                return new Confirmation(waitlist, true, emails.statusLink(id));
+            }
+            confirmAndAnnounce(tx, waitlist, signup, now());
+            log.info("signup {} confirmed on waitlist {}", id, waitlist.slug());
+            return new Confirmation(waitlist, false, emails.statusLink(id));
+        });
+        if (!confirmation.alreadyConfirmed()) {
+            mailQueued.run();
+        }
+        return confirmation;
+    }
+
+    private void confirmAndAnnounce(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
+        SignupRecord confirmed = signups.confirm(tx, signup.getId(), waitlist.referralBoost(), now);
+        if (confirmed.getReferredBy() != null) {
+            // referral graph edges always point to an earlier signup, so this lock order cannot cycle
+            signups.creditReferral(tx, confirmed.getReferredBy(), waitlist.referralBoost());
+        }
+        announcePosition(tx, waitlist, confirmed);
+    }
+
+    private void announcePosition(DSLContext tx, Waitlist waitlist, SignupRecord signup) {
+        if (signup.getUnsubscribedAt() != null) {
+            return;
+        }
+        int position = signups.position(tx, waitlist.slug(), signup.getPositionKey(), signup.getConfirmationOrder());
+        int total = signups.confirmedCount(tx, waitlist.slug());
+        outbox.enqueue(tx, emails.onTheList(waitlist, signup, position, total), signup.getId(), null);
+    }
+
+    public Status status(String token) {
+        long id = verify(Purpose.STATUS, token);
+        SignupRecord signup = signups.byId(db, id).orElseThrow(SignupService::linkNoLongerValid);
+        Waitlist waitlist = waitlists.require(signup.getWaitlist());
+        boolean confirmed = signup.getPositionKey() != null;
+        Integer position = confirmed
+                ? signups.position(db, waitlist.slug(), signup.getPositionKey(), signup.getConfirmationOrder())
+                : null;
+        return new Status(waitlist.slug(), waitlist.name(), confirmed, position,
+                signups.confirmedCount(db, waitlist.slug()), signup.getConfirmedReferrals(),
+                waitlist.referralLink(signup.getReferralCode()), signup.getUnsubscribedAt() != null);
+    }
+
+    /** Stops all optional mail to this person; idempotent. */
+    public void unsubscribe(String token) {
+        long id = verify(Purpose.UNSUBSCRIBE, token);
+        db.transaction(configuration -> {
+            DSLContext tx = configuration.dsl();
+            signups.lockById(tx, id).orElseThrow(SignupService::linkNoLongerValid);
+            signups.unsubscribe(tx, id, now());
+        });
+        log.info("signup {} unsubscribed", id);
+    }
+
+    /** Erase-me: deletes the person and any mail still queued for them. */
+    public void erase(String token) {
+        long id = verify(Purpose.UNSUBSCRIBE, token);
+        boolean deleted = db.transactionResult(configuration -> signups.delete(configuration.dsl(), id));
+        if (!deleted) {
+            throw linkNoLongerValid();
+        }
+        log.info("signup {} erased on request", id);
+    }
+
+    private long verify(Purpose purpose, String token) {
+        try {
+            return tokens.verify(purpose, token);
+        } catch (TokenSigner.InvalidTokenException invalid) {
+            throw invalid.expired()
+                    ? new ApiException(410, "token_expired", "This link has expired. Sign up again to get a fresh one.")
+                    : new ApiException(400, "invalid_token", "This link is not valid. Check that it was copied whole.");
+        }
+    }
+
+    private static ApiException linkNoLongerValid() {
+        return new ApiException(410, "token_expired", "This link is no longer valid.");
+    }
+
+    private String referralCode() {
+        StringBuilder code = new StringBuilder(CODE_LENGTH);
+        for (int i = 0; i < CODE_LENGTH; i++) {
+            code.append(CODE_ALPHABET.charAt(random.nextInt(CODE_ALPHABET.length())));
+        }
+        return code.toString();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}

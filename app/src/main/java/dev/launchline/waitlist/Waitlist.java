@@ -1,0 +1,29 @@
+package dev.launchline.waitlist;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One waitlist as configured in the funnels file.
+ *
+ * @param publicUrl            the product's landing page; referral links point here with ?ref=CODE
+ * @param referralBoost        places a signup moves up per confirmed referral
+ * @param foldGmailDots        treat j.o.e@gmail.com and joe+x@gmail.com as joe@gmail.com
+ */
+public record Waitlist(
+        String slug,
+        String name,
+        URI publicUrl,
+        boolean confirmationRequired,
+        Set<String> customFields,
+        int referralBoost,
+        Optional<URI> redirectAfterSignup,
+        Optional<URI> redirectAfterConfirm,
+        boolean foldGmailDots) {
+
+    public String referralLink(String referralCode) {
+        String base = publicUrl.toString();
+        return base + (base.contains("?") ? "&" : "?") + "ref=" + referralCode;
+    }
+}
