@@ -35,7 +35,7 @@ public final class EmailLinkHandler {
     public void confirm(Context ctx) {
         Fields fields = RequestBody.read(ctx);
         fields.rejectUnknown(Set.of("token"));
-        String token = fields.requiredText("token", 400);
+        String token = fields.requiredText("token", RequestBody.MAX_BYTES);
         fields.throwIfInvalid();
         SignupService.Confirmation confirmation = service.confirm(token);
         if (RequestBody.isHtmlForm(ctx)) {
@@ -84,7 +84,7 @@ public final class EmailLinkHandler {
         if (token == null) {
             Fields fields = RequestBody.read(ctx);
             fields.rejectUnknown(Set.of("token"));
-            token = fields.requiredText("token", 400);
+            token = fields.requiredText("token", RequestBody.MAX_BYTES);
             fields.throwIfInvalid();
         }
         if (token == null || token.isBlank()) {

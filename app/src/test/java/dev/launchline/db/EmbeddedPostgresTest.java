@@ -103,7 +103,10 @@ class EmbeddedPostgresTest {
         try {
             String line;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                line = out.readLine();
+                // the child's log lines come first when logging goes to stdout
+                do {
+                    line = out.readLine();
+                } while (line != null && !line.startsWith("READY "));
             }
             assertTrue(line != null && line.startsWith("READY "), "child JVM did not start PostgreSQL: " + line);
         } finally {

@@ -1,0 +1,114 @@
+package dev.launchline.config;
+
+import dev.launchline.Config;
+import dev.launchline.Main;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ConfigTest {
+
+    @Test
+    void production_without_configuration_lists_every_missing_variable_at_once() {
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(Map.of("APP_ENV", "production"))));
+        assertThat(error.problems()).extracting(problem -> problem.substring(0, problem.indexOf(':')))
+                .containsExactlyInAnyOrder("PUBLIC_BASE_URL", "DATABASE_URL", "SMTP_HOST", "MAIL_FROM",
+                        "TOKEN_SIGNING_KEY", "FUNNELS_FILE");
+    }
+
+    @Test
+    void malformed_values_are_named_but_never_echoed() {
+        Map<String, String> env = productionEnv();
+        env.put("PORT", "eighty-eighty");
+        env.put("DATABASE_URL", "jdbc:postgresql://db/launchline?password=hunter2-do-not-print");
+        env.put("TOKEN_SIGNING_KEY", "short-secret-value");
+        env.put("SMTP_SECURITY", "maybe");
+        env.put("PUBLIC_BASE_URL", "http://plain-http.example");
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).hasSize(5);
+        assertThat(String.join("\n", error.problems()) + error.getMessage())
+                .contains("PORT", "DATABASE_URL", "TOKEN_SIGNING_KEY", "SMTP_SECURITY", "PUBLIC_BASE_URL")
+                .doesNotContain("hunter2", "short-secret-value", "eighty-eighty", "maybe");
+    }
+
+    @Test
+    void a_complete_production_configuration_loads_and_hides_its_secrets() {
+        Config config = Config.load(new EnvironmentVariables(productionEnv()));
+        assertThat(config.environment()).isEqualTo(Environment.PRODUCTION);
+        assertThat(config.database()).isPresent();
+        assertThat(config.toString()).doesNotContain("db-password-value", "smtp-password-value",
+                "production-signing-key-0123456789abcdefghij");
+    }
+
+    @Test
+    void secrets_can_come_from_files() throws IOException {
+        Path file = Files.createTempFile("signing-key", ".txt");
+        Files.writeString(file, "key-from-a-file-0123456789abcdefghijklmnop\n");
+        Map<String, String> env = productionEnv();
+        env.remove("TOKEN_SIGNING_KEY");
+        env.put("TOKEN_SIGNING_KEY_FILE", file.toString());
+        assertThat(Config.load(new EnvironmentVariables(env)).tokenSigningKey().orElseThrow().reveal())
+                .isEqualTo("key-from-a-file-0123456789abcdefghijklmnop");
+    }
+
+    @Test
+    void a_typo_in_the_funnels_file_fails_the_start() {
+        Map<String, String> env = productionEnv();
+        env.put("FUNNELS", "{\"waitlists\": [{\"slug\": \"beta\", \"public_url\": \"https://x.test\", \"refferal_boost\": 3}]}");
+        assertThatThrownBy(() -> Config.load(new EnvironmentVariables(env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("refferal_boost");
+    }
+
+    @Test
+    void dev_needs_nothing_and_falls_back_to_the_embedded_parts() {
+        Config config = Config.load(new EnvironmentVariables(Map.of()));
+        assertThat(config.environment()).isEqualTo(Environment.DEV);
+        assertThat(config.database()).isEmpty();
+        assertThat(config.smtp()).isEmpty();
+        assertThat(config.funnels().waitlist("launch")).isPresent();
+    }
+
+    @Test
+    void the_check_config_command_exits_78_and_prints_every_problem() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "check-config")
+                .redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().put("APP_ENV", "staging");
+        builder.environment().put("SMTP_PASSWORD", "smtp-secret-never-printed");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).isEqualTo(78);
+        assertThat(output).contains("DATABASE_URL", "SMTP_HOST", "TOKEN_SIGNING_KEY", "6 problems")
+                .doesNotContain("smtp-secret-never-printed");
+    }
+
+    static Map<String, String> productionEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("APP_ENV", "production");
+        env.put("PUBLIC_BASE_URL", "https://api.rocket.test");
+        env.put("DATABASE_URL", "jdbc:postgresql://db.internal:5432/launchline");
+        env.put("DATABASE_USER", "launchline");
+        env.put("DATABASE_PASSWORD", "db-password-value");
+        env.put("SMTP_HOST", "smtp.rocket.test");
+        env.put("SMTP_USERNAME", "apikey");
+        env.put("SMTP_PASSWORD", "smtp-password-value");
+        env.put("MAIL_FROM", "Rocket <hello@rocket.test>");
+        env.put("TOKEN_SIGNING_KEY", "production-signing-key-0123456789abcdefghij");
+        env.put("FUNNELS", "{\"waitlists\": [{\"slug\": \"beta\", \"public_url\": \"https://rocket.test\"}]}");
+        return env;
+    }
+
+}

@@ -1,0 +1,110 @@
+package dev.launchline.mail;
+
+import dev.launchline.Config;
+import dev.launchline.db.Database;
+import dev.launchline.dev.DevMailServer;
+import dev.launchline.support.Eventually;
+import dev.launchline.support.TestDatabases;
+import dev.launchline.support.TestStack;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
+import static dev.launchline.db.schema.Tables.SIGNUP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutboxTest {
+
+    @Test
+    void signups_succeed_while_smtp_is_down_and_the_mail_goes_out_when_it_returns() {
+        try (TestStack stack = TestStack.start()) {
+            stack.stopSmtp();
+            for (int i = 0; i < 5; i++) {
+                var response = stack.http().postJson("/api/v1/waitlists/launch/signups",
+                        "{\"email\": \"outage" + i + "@rocket-users.test\"}");
+                assertThat(response.status()).isEqualTo(202);
+            }
+            assertThat(stack.db().fetchCount(SIGNUP)).isEqualTo(5);
+            // the worker tries, fails to connect, and keeps the mail queued without spending attempts
+            Eventually.get(() -> Optional.of(true).filter(all -> stack.db().fetchCount(OUTBOX_EMAIL,
+                    OUTBOX_EMAIL.STATUS.eq("pending").and(OUTBOX_EMAIL.LAST_ERROR.isNotNull())) == 5),
+                    Duration.ofSeconds(10));
+            assertThat(stack.db().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.ATTEMPTS.gt(0))).isZero();
+
+            stack.startSmtp();
+            for (int i = 0; i < 5; i++) {
+                stack.awaitMailTo("outage" + i + "@rocket-users.test", "Confirm");
+            }
+            assertThat(stack.db().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent"))).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void the_message_id_is_the_one_stored_with_the_outbox_row() {
+        try (TestStack stack = TestStack.start()) {
+            stack.http().postJson("/api/v1/waitlists/launch/signups", "{\"email\": \"mid@rocket-users.test\"}");
+            var mail = stack.awaitMailTo("mid@rocket-users.test", "Confirm");
+            String stored = stack.db().fetchValue(OUTBOX_EMAIL.MESSAGE_ID, OUTBOX_EMAIL.RECIPIENT.eq("mid@rocket-users.test"));
+            assertThat(mail.messageId()).isEqualTo(stored).endsWith("@launchline.test>");
+            assertThat(mail.from()).isEqualTo("Launchline Test <hello@launchline.test>");
+            assertThat(mail.date()).isNotBlank();
+            assertThat(mail.html()).contains("<a href=");
+        }
+    }
+
+    @Test
+    void two_workers_on_one_database_never_send_an_email_twice() throws Exception {
+        int smtpPort = TestStack.freePort();
+        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 6);
+             DevMailServer smtp = DevMailServer.start(smtpPort)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            for (int i = 0; i < 300; i++) {
+                OutgoingEmail email = new OutgoingEmail("test", "hello@launchline.test", "n" + i + "@rocket-users.test",
+                        Optional.empty(), "Mail " + i, "text", "<p>html</p>", Optional.empty());
+                outbox.enqueue(database.dsl(), email, null, null);
+            }
+            Config.Smtp settings = new Config.Smtp("127.0.0.1", smtpPort, Optional.empty(), Optional.empty(),
+                    Config.Smtp.Security.NONE, Duration.ofSeconds(5));
+            Config.Outbox small = new Config.Outbox(5, Duration.ofMillis(10), 7, Duration.ofMillis(100), Duration.ofSeconds(1));
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            for (String name : List.of("worker-a", "worker-b")) {
+                OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(settings), small, name, (e, r) -> { });
+                workers.add(CompletableFuture.runAsync(() -> {
+                    while (worker.deliverBatch() > 0) {
+                        // drain until nothing is left to claim
+                    }
+                }));
+            }
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
+
+            List<String> ids = smtp.messages().stream().map(DevMailServer.CapturedMail::messageId).toList();
+            Set<String> distinct = ids.stream().collect(Collectors.toSet());
+            assertThat(ids).hasSize(300);
+            assertThat(distinct).hasSize(300);
+            assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent"))).isEqualTo(300);
+            assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.LOCKED_BY.eq("worker-a")
+                    .or(OUTBOX_EMAIL.LOCKED_BY.eq("worker-b")))).isZero();
+        }
+    }
+
+    @Test
+    void backoff_grows_exponentially_with_jitter_and_is_capped() {
+        Config.Outbox settings = new Config.Outbox(10, Duration.ofSeconds(1), 10, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        OutboxRepository outbox = new OutboxRepository(null, "x.test", Clock.systemUTC());
+        OutboxWorker worker = new OutboxWorker(outbox, null, settings, "w", (e, r) -> { });
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            long ceiling = Math.min(600_000, 30_000L << (attempt - 1));
+            long delay = Duration.between(outbox.now(), worker.retryAt(attempt)).toMillis();
+            assertThat(delay).as("attempt %d", attempt).isBetween(ceiling / 2 - 50, ceiling + 50);
+        }
+    }
+}
