@@ -6,17 +6,23 @@ import dev.launchline.db.schema.tables.records.SignupRecord;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
 import static dev.launchline.db.schema.Sequences.SIGNUP_CONFIRMATION_ORDER;
 import static dev.launchline.db.schema.Tables.SIGNUP;
+import static dev.launchline.db.schema.Tables.SIGNUP_POSITION_BUCKET;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.row;
 import static org.jooq.impl.DSL.when;
 
 /** The only code that reads or writes the signup table. Every method takes the transaction. */
 public final class SignupRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Must match the shift in V4__add_signup_position_bucket.sql. */
+    private static final int BUCKET_BITS = 10;
 
     /**
      * Inserts the signup unless the waitlist already has this email (or, astronomically
@@ -111,16 +117,28 @@ public final class SignupRepository {
     }
 
     /**
-     * 1 + the confirmed signups ahead of this one. A range count on signup_position_idx
-     * (waitlist, position_key, confirmation_order): an index-only scan, never the table.
+     * 1 + the confirmed signups ahead of this one: the per-bucket counts below this key's
+     * bucket (kept by a trigger, see V4), plus an index range count on signup_position_idx
+     * inside the bucket (at most ~1024 entries). Both stay small however long the line is.
      */
     public int position(DSLContext db, String waitlist, long positionKey, long confirmationOrder) {
-        return 1 + db.fetchCount(SIGNUP, SIGNUP.WAITLIST.eq(waitlist)
+        long bucket = positionKey >> BUCKET_BITS;
+        int inEarlierBuckets = db.select(coalesce(sum(SIGNUP_POSITION_BUCKET.CONFIRMED), BigDecimal.ZERO))
+                .from(SIGNUP_POSITION_BUCKET)
+                .where(SIGNUP_POSITION_BUCKET.WAITLIST.eq(waitlist))
+                .and(SIGNUP_POSITION_BUCKET.BUCKET.lt(bucket))
+                .fetchSingle(0, Integer.class);
+        int aheadInBucket = db.fetchCount(SIGNUP, SIGNUP.WAITLIST.eq(waitlist)
+                .and(SIGNUP.POSITION_KEY.ge(bucket << BUCKET_BITS))
                 .and(row(SIGNUP.POSITION_KEY, SIGNUP.CONFIRMATION_ORDER).lt(positionKey, confirmationOrder)));
+        return 1 + inEarlierBuckets + aheadInBucket;
     }
 
     public int confirmedCount(DSLContext db, String waitlist) {
-        return db.fetchCount(SIGNUP, SIGNUP.WAITLIST.eq(waitlist).and(SIGNUP.POSITION_KEY.isNotNull()));
+        return db.select(coalesce(sum(SIGNUP_POSITION_BUCKET.CONFIRMED), BigDecimal.ZERO))
+                .from(SIGNUP_POSITION_BUCKET)
+                .where(SIGNUP_POSITION_BUCKET.WAITLIST.eq(waitlist))
+                .fetchSingle(0, Integer.class);
     }
 
     public void unsubscribe(DSLContext tx, long id, OffsetDateTime now) {
