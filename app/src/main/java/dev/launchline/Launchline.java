@@ -100,7 +100,7 @@ public final class Launchline implements AutoCloseable {
             EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
             OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
             OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
-                    (email, reason) -> { /* reported to error tracking once it exists; logged by the worker */ });
+                    (email, reason) -> { /* the worker logs it; error tracking (issue 4) will report it here */ });
 
             // --- funnels ---
             Waitlists waitlists = new Waitlists(config.funnels().waitlists());

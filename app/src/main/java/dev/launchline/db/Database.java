@@ -9,7 +9,6 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
-import javax.sql.DataSource;
 import java.util.Optional;
 
 /** The connection pool, the migrations and the jOOQ context over them. */
@@ -59,14 +58,6 @@ public final class Database implements AutoCloseable {
 
     public DSLContext dsl() {
         return dsl;
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
-    }
-
-    public HikariDataSource pool() {
-        return dataSource;
     }
 
     @Override

@@ -38,11 +38,6 @@ public record EmailAddress(String address, String key) {
         return Optional.of(new EmailAddress(address, key(local, domain.get(), foldGmailDots)));
     }
 
-    /** The domain part, for display in logs and metrics where the full address must not go. */
-    public String domain() {
-        return address.substring(address.lastIndexOf('@') + 1);
-    }
-
     private static String key(String local, String domain, boolean foldGmailDots) {
         String lowerLocal = local.toLowerCase(Locale.ROOT);
         if (foldGmailDots && (domain.equals("gmail.com") || domain.equals("googlemail.com"))) {

@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,11 +75,5 @@ public final class ErrorMapper {
     static boolean wantsHtml(Context ctx) {
         String accept = ctx.header("Accept");
         return accept != null && accept.contains("text/html");
-    }
-
-    static List<String> codes() {
-        return List.of("malformed_json", "malformed_body", "validation_failed", "unsupported_media_type",
-                "payload_too_large", "not_found", "method_not_allowed", "invalid_token", "token_expired",
-                "internal_error");
     }
 }

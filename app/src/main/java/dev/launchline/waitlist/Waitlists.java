@@ -15,7 +15,7 @@ public final class Waitlists {
         this.bySlug = waitlists.stream().collect(Collectors.toUnmodifiableMap(Waitlist::slug, Function.identity()));
     }
 
-    /** The waitlist, or a 404 that names the slug only if it is a plausible one. */
+    /** The waitlist, or a 404 (the slug is not echoed back). */
     public Waitlist find(String slug) {
         Waitlist waitlist = bySlug.get(slug);
         if (waitlist == null) {
