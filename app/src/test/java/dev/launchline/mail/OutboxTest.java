@@ -4,6 +4,7 @@ import dev.launchline.Config;
 import dev.launchline.db.Database;
 import dev.launchline.dev.DevMailServer;
 import dev.launchline.support.Eventually;
+import dev.launchline.support.RejectingSmtpServer;
 import dev.launchline.support.TestDatabases;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,46 @@ class OutboxTest {
             assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.LOCKED_BY.eq("worker-a")
                     .or(OUTBOX_EMAIL.LOCKED_BY.eq("worker-b")))).isZero();
         }
+    }
+
+    @Test
+    void a_permanently_refused_address_is_dead_lettered_and_reported_while_a_temporary_refusal_is_retried() throws Exception {
+        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 2);
+             RejectingSmtpServer permanent = new RejectingSmtpServer("550 5.1.1 no such user");
+             RejectingSmtpServer temporary = new RejectingSmtpServer("451 4.3.0 try again later")) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            Config.Outbox settings = new Config.Outbox(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
+            List<String> reported = new ArrayList<>();
+
+            outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test", "gone@rocket-users.test",
+                    Optional.empty(), "Hi", "text", "<p>html</p>", Optional.empty()), null, null);
+            new OutboxWorker(outbox, new SmtpMailer(smtp(permanent.port())), settings, "w", (email, reason) -> reported.add(reason))
+                    .deliverBatch();
+            assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.STATUS, OUTBOX_EMAIL.RECIPIENT.eq("gone@rocket-users.test")))
+                    .isEqualTo("dead");
+            assertThat(reported).singleElement().asString().contains("permanent", "550");
+
+            outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test", "busy@rocket-users.test",
+                    Optional.empty(), "Hi", "text", "<p>html</p>", Optional.empty()), null, null);
+            OutboxWorker retrying = new OutboxWorker(outbox, new SmtpMailer(smtp(temporary.port())), settings, "w",
+                    (email, reason) -> reported.add(reason));
+            retrying.deliverBatch();
+            assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.STATUS, OUTBOX_EMAIL.RECIPIENT.eq("busy@rocket-users.test")))
+                    .isEqualTo("pending");
+            for (int i = 0; i < 20 && reported.size() < 2; i++) {
+                Thread.sleep(10); // past the (millisecond) backoff
+                retrying.deliverBatch();
+            }
+            assertThat(temporary.recipientsRefused()).isEqualTo(3); // OUTBOX_MAX_ATTEMPTS
+            assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.STATUS, OUTBOX_EMAIL.RECIPIENT.eq("busy@rocket-users.test")))
+                    .isEqualTo("dead");
+        }
+    }
+
+    private static Config.Smtp smtp(int port) {
+        return new Config.Smtp("127.0.0.1", port, Optional.empty(), Optional.empty(), Config.Smtp.Security.NONE,
+                Duration.ofSeconds(5));
     }
 
     @Test
