@@ -3,9 +3,12 @@ package dev.launchline.http;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,6 +30,19 @@ public final class ErrorMapper {
     public void install(JavalinConfig config) {
         config.routes.exception(ApiException.class, (error, ctx) -> respond(ctx, error));
         config.routes.exception(HttpResponseException.class, (error, ctx) -> respond(ctx, fromJavalin(error)));
+        config.routes.exception(DataAccessException.class, (error, ctx) -> {
+            if (databaseUnreachable(error)) {
+                // not a bug and not the client's fault: say so, and when to come back
+                log.warn("database unreachable during {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path);
+                ctx.header("Retry-After", "5");
+                respond(ctx, new ApiException(503, "service_unavailable",
+                        "We cannot take this right now. Nothing was saved; please try again in a few seconds."));
+                return;
+            }
+            log.error("database error in {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, error);
+            respond(ctx, new ApiException(500, "internal_error",
+                    "Something went wrong on our side. Your request id is " + RequestIds.current(ctx) + "."));
+        });
         config.routes.exception(Exception.class, (error, ctx) -> {
             log.error("unhandled error in {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, error);
             respond(ctx, new ApiException(500, "internal_error",
@@ -69,6 +85,19 @@ public final class ErrorMapper {
                     ? new ApiException(500, "internal_error", "Something went wrong on our side.")
                     : new ApiException(error.getStatus(), "bad_request", "The request could not be understood.");
         };
+    }
+
+    /** Connection-level failures (SQLState class 08, pool timeouts), as opposed to bugs in a query. */
+    private static boolean databaseUnreachable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Browsers navigating (form posts, links from email) get pages; everything else JSON. */

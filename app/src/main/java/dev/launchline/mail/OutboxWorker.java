@@ -74,8 +74,9 @@ public final class OutboxWorker implements AutoCloseable {
             try {
                 delivered = deliverBatch();
             } catch (RuntimeException unexpected) {
-                // e.g. the database is briefly unreachable: log, wait a poll interval, go on
-                log.error("outbox batch failed", unexpected);
+                // e.g. the database is unreachable: log, back off like an SMTP outage, go on
+                outageBackoff = nextOutageBackoff();
+                log.error("outbox batch failed; retrying in {} ms", outageBackoff.toMillis(), unexpected);
             }
             if (delivered == settings.batchSize()) {
                 continue; // more is probably waiting

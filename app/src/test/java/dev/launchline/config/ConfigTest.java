@@ -95,6 +95,26 @@ class ConfigTest {
                 .doesNotContain("smtp-secret-never-printed");
     }
 
+    @Test
+    void the_shipped_example_files_are_a_valid_production_configuration() throws IOException {
+        // the example points at secret files under /run/secrets; stand them in with temp files
+        Map<String, String> env = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("config/production.env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        for (String secret : new String[] {"DATABASE_PASSWORD", "SMTP_PASSWORD", "TOKEN_SIGNING_KEY"}) {
+            Path file = Files.createTempFile(secret, ".secret");
+            Files.writeString(file, "value-for-" + secret + "-0123456789abcdefghijklmnop");
+            env.put(secret + "_FILE", file.toString());
+        }
+        env.put("FUNNELS_FILE", "config/funnels.example.json");
+        Config config = Config.load(new EnvironmentVariables(env));
+        assertThat(config.funnels().waitlist("beta").orElseThrow().referralBoost()).isEqualTo(5);
+        assertThat(config.funnels().form("sales").orElseThrow().recipients()).containsExactly("sales@rocket.example");
+    }
+
     static Map<String, String> productionEnv() {
         Map<String, String> env = new HashMap<>();
         env.put("APP_ENV", "production");
