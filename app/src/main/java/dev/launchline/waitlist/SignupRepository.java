@@ -26,10 +26,11 @@ public final class SignupRepository {
 
     /**
      * Inserts the signup unless the waitlist already has this email (or, astronomically
-     * rarely, this referral code). Empty means nothing was inserted.
+     * rarely, this referral code). Empty means nothing was inserted. The new row comes back
+     * whole and stays locked by this transaction: no second round trip to read it.
      */
-    public Optional<Long> insertIfNew(DSLContext tx, String waitlist, SignupRequest request, String referralCode,
-                                      Long referredBy, OffsetDateTime now) {
+    public Optional<SignupRecord> insertIfNew(DSLContext tx, String waitlist, SignupRequest request,
+                                              String referralCode, Long referredBy, OffsetDateTime now) {
         var attribution = request.attribution();
         return tx.insertInto(SIGNUP)
                 .set(SIGNUP.WAITLIST, waitlist)
@@ -53,8 +54,8 @@ public final class SignupRepository {
                 .set(SIGNUP.LAST_MAILED_AT, now)
                 // no conflict target: a duplicate email is the expected case, a duplicate code the caller retries
                 .onConflictDoNothing()
-                .returning(SIGNUP.ID)
-                .fetchOptional(SIGNUP.ID);
+                .returning()
+                .fetchOptional();
     }
 
     public Optional<Long> idByReferralCode(DSLContext tx, String waitlist, String referralCode) {

@@ -72,11 +72,11 @@ public final class SignupService {
                     .flatMap(code -> signups.idByReferralCode(tx, waitlist.slug(), code))
                     .orElse(null);
             for (int attempt = 0; attempt < 3; attempt++) {
-                Optional<Long> inserted = signups.insertIfNew(tx, waitlist.slug(), request, referralCode(),
+                Optional<SignupRecord> inserted = signups.insertIfNew(tx, waitlist.slug(), request, referralCode(),
                         referredBy, now);
                 if (inserted.isPresent()) {
                     welcomeNewSignup(tx, waitlist, inserted.get(), now);
-                    log.info("signup {} joined waitlist {}", inserted.get(), waitlist.slug());
+                    log.info("signup {} joined waitlist {}", inserted.get().getId(), waitlist.slug());
                     return true;
                 }
                 Optional<SignupRecord> existing = signups.lockByEmail(tx, waitlist.slug(), request.email().key());
@@ -92,10 +92,9 @@ public final class SignupService {
         }
     }
 
-    private void welcomeNewSignup(DSLContext tx, Waitlist waitlist, long id, OffsetDateTime now) {
-        SignupRecord signup = signups.lockById(tx, id).orElseThrow();
+    private void welcomeNewSignup(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
         if (waitlist.confirmationRequired()) {
-            outbox.enqueue(tx, emails.confirmation(waitlist, signup), id, null);
+            outbox.enqueue(tx, emails.confirmation(waitlist, signup), signup.getId(), null);
         } else {
             confirmAndAnnounce(tx, waitlist, signup, now);
         }

@@ -1,0 +1,65 @@
+package dev.launchline.load;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+/**
+ * What every Launchline simulation shares: the target (a fresh local stack, or -DbaseUrl),
+ * the budgets, the signup request, and the "no lead lost" count at the end.
+ * Parameters are system properties: -DbaseUrl, -Dwaitlist (default "launch").
+ */
+public abstract class LaunchlineSimulation extends Simulation {
+    protected final LoadTarget target = LoadTarget.resolve();
+    protected final Budgets budgets = new Budgets();
+    protected final String waitlist = System.getProperty("waitlist", "launch");
+    private final AtomicLong acceptedSignups = new AtomicLong();
+
+    protected HttpProtocolBuilder protocol() {
+        return http.baseUrl(target.baseUrl())
+                .acceptHeader("application/json")
+                .contentTypeHeader("application/json")
+                .shareConnections(); // a landing page's visitors come through few edge connections
+    }
+
+    /** A never-ending supply of unique addresses on a reserved test domain. */
+    protected static Iterator<Map<String, Object>> uniqueEmails() {
+        return Stream.generate(() -> Map.<String, Object>of("email",
+                "load-" + UUID.randomUUID() + "@loadtest.launchline.test")).iterator();
+    }
+
+    /** POST a signup for #{email}; 202 is the only success, and each one is counted. */
+    protected ChainBuilder signup() {
+        return exec(http("signup")
+                .post("/api/v1/waitlists/" + waitlist + "/signups")
+                .body(StringBody("{\"email\": \"#{email}\", \"utm_source\": \"gatling\"}"))
+                .check(status().is(202)))
+                .exec(session -> {
+                    if (!session.isFailed()) {
+                        acceptedSignups.incrementAndGet();
+                    }
+                    return session;
+                });
+    }
+
+    @Override
+    public void after() {
+        target.lostLeads(acceptedSignups.get()).ifPresent(System.out::println);
+        target.close();
+    }
+
+    protected static int intProperty(String name, int fallback) {
+        return Integer.getInteger(name, fallback);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.launchline.load;
+
+import dev.launchline.db.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a simulation loads. With {@code -DbaseUrl=https://staging...} it is that deployment,
+ * untouched. Without it, a fresh local stack: an embedded PostgreSQL (durable commits) in
+ * target/, and the service as a separate JVM on a free port, stopped (SIGTERM) afterwards.
+ * Locally the database is known, so the run ends with the "no lead lost" count.
+ */
+public final class LoadTarget implements AutoCloseable {
+    private final String baseUrl;
+    private final Optional<EmbeddedPostgres> postgres;
+    private final Optional<Process> service;
+
+    private LoadTarget(String baseUrl, Optional<EmbeddedPostgres> postgres, Optional<Process> service) {
+        this.baseUrl = baseUrl;
+        this.postgres = postgres;
+        this.service = service;
+    }
+
+    public static LoadTarget resolve() {
+        String remote = System.getProperty("baseUrl");
+        if (remote != null && !remote.isBlank()) {
+            return new LoadTarget(remote.replaceAll("/+$", ""), Optional.empty(), Optional.empty());
+        }
+        return startLocal();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    private static LoadTarget startLocal() {
+        Path dir = Path.of(System.getProperty("launchline.load.dir", "target"), "load-" + Instant.now().getEpochSecond())
+                .toAbsolutePath();
+        EmbeddedPostgres postgres = EmbeddedPostgres.start(dir.resolve("postgres"));
+        postgres.createDatabaseIfMissing("launchline");
+        int port = freePort();
+        String baseUrl = "http://127.0.0.1:" + port;
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + System.getProperty("serviceHeap", "512m"),
+                "-cp", System.getProperty("java.class.path"),
+                "dev.launchline.Main", "serve")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("service.log").toFile());
+        builder.environment().put("APP_ENV", "test"); // embedded SMTP with the /_dev/mail inbox, no Sentry etc.
+        builder.environment().put("PORT", String.valueOf(port));
+        builder.environment().put("PUBLIC_BASE_URL", baseUrl);
+        builder.environment().put("DATABASE_URL", postgres.jdbcUrl("launchline"));
+        builder.environment().put("DATABASE_USER", "postgres");
+        builder.environment().put("DATABASE_POOL_SIZE", System.getProperty("servicePool", "16"));
+        builder.environment().put("EMBEDDED_DATA_DIR", dir.toString());
+        builder.environment().put("LOG_FORMAT", "json");
+        try {
+            Process process = builder.start();
+            LoadTarget target = new LoadTarget(baseUrl, Optional.of(postgres), Optional.of(process));
+            target.awaitReady(Duration.ofSeconds(60));
+            System.out.println("load target: " + baseUrl + " (service log: " + dir.resolve("service.log") + ")");
+            return target;
+        } catch (IOException | RuntimeException failed) {
+            postgres.close();
+            throw new IllegalStateException("could not start the service; see " + dir.resolve("service.log"), failed);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (service.isPresent() && !service.get().isAlive()) {
+                throw new IllegalStateException("the service exited with " + service.get().exitValue());
+            }
+            try {
+                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("the service was not ready within " + timeout);
+    }
+
+    /**
+     * "No lead lost": every signup the service answered 2xx is in the database with its email
+     * in the outbox. Only possible locally, where the database is ours.
+     */
+    public Optional<String> lostLeads(long acceptedSignups) {
+        if (postgres.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Connection connection = DriverManager.getConnection(postgres.get().jdbcUrl("launchline"), "postgres", "")) {
+            long stored = count(connection, "select count(*) from signup");
+            long withMail = count(connection, "select count(distinct signup_id) from outbox_email");
+            String summary = "accepted " + acceptedSignups + " signups; stored " + stored
+                    + "; with queued or sent email " + withMail;
+            return Optional.of((stored == acceptedSignups && withMail == acceptedSignups ? "NO LEAD LOST: " : "LEADS LOST: ")
+                    + summary);
+        } catch (SQLException failed) {
+            return Optional.of("LEADS UNCHECKED: " + failed.getMessage());
+        }
+    }
+
+    private static long count(Connection connection, String sql) throws SQLException {
+        try (ResultSet result = connection.createStatement().executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        service.ifPresent(process -> {
+            process.destroy(); // SIGTERM: the service shuts down gracefully
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        postgres.ifPresent(EmbeddedPostgres::close);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
