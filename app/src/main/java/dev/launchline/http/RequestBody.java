@@ -44,9 +44,8 @@ public final class RequestBody {
 
     public static Fields read(Context ctx) {
         String mediaType = mediaType(ctx);
-        long declaredLength = ctx.req().getContentLengthLong();
-        if (declaredLength > MAX_BYTES) {
-            throw tooLarge();
+        if (ctx.req().getContentLengthLong() > (1 << 20)) {
+            throw tooLarge(); // too big to even drain politely
         }
         return switch (mediaType) {
             case "application/json" -> {
@@ -71,6 +70,8 @@ public final class RequestBody {
             while ((read = in.read(buffer)) != -1) {
                 out.write(buffer, 0, read);
                 if (out.size() > MAX_BYTES) {
+                    // read (and drop) a bounded rest, so the client gets the 413 instead of a reset connection
+                    in.skipNBytes(Math.min(Math.max(ctx.req().getContentLengthLong() - out.size(), 0), 1 << 20));
                     throw tooLarge();
                 }
             }
