@@ -1,9 +1,7 @@
 package dev.launchline.lead;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.launchline.db.Jsonb;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -12,7 +10,6 @@ import static dev.launchline.db.schema.Tables.LEAD;
 
 /** The only code that reads or writes the lead table. */
 public final class LeadRepository {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Empty when the same lead (same dedupe key) is already stored: a double submit or a replay. */
     public Optional<Long> insertIfNew(DSLContext tx, String form, LeadRequest request, String dedupeKey,
@@ -25,7 +22,7 @@ public final class LeadRepository {
                 .set(LEAD.NAME, request.name().orElse(null))
                 .set(LEAD.COMPANY, request.company().orElse(null))
                 .set(LEAD.MESSAGE, request.message())
-                .set(LEAD.CUSTOM_FIELDS, json(request.customFields()))
+                .set(LEAD.CUSTOM_FIELDS, Jsonb.of(request.customFields()))
                 .set(LEAD.UTM_SOURCE, attribution.utmSource().orElse(null))
                 .set(LEAD.UTM_MEDIUM, attribution.utmMedium().orElse(null))
                 .set(LEAD.UTM_CAMPAIGN, attribution.utmCampaign().orElse(null))
@@ -41,11 +38,4 @@ public final class LeadRepository {
                 .fetchOptional(LEAD.ID);
     }
 
-    private static JSONB json(Object value) {
-        try {
-            return JSONB.valueOf(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
 }

@@ -1,10 +1,8 @@
 package dev.launchline.waitlist;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.launchline.db.schema.tables.records.SignupRecord;
+import dev.launchline.db.Jsonb;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -20,7 +18,6 @@ import static org.jooq.impl.DSL.when;
 
 /** The only code that reads or writes the signup table. Every method takes the transaction. */
 public final class SignupRepository {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Must match the shift in V4__add_signup_position_bucket.sql. */
     private static final int BUCKET_BITS = 10;
 
@@ -39,7 +36,7 @@ public final class SignupRepository {
                 .set(SIGNUP.NAME, request.name().orElse(null))
                 .set(SIGNUP.COMPANY, request.company().orElse(null))
                 .set(SIGNUP.ROLE, request.role().orElse(null))
-                .set(SIGNUP.CUSTOM_FIELDS, json(request.customFields()))
+                .set(SIGNUP.CUSTOM_FIELDS, Jsonb.of(request.customFields()))
                 .set(SIGNUP.CONSENT, request.consent())
                 .set(SIGNUP.REFERRAL_CODE, referralCode)
                 .set(SIGNUP.REFERRED_BY, referredBy)
@@ -157,11 +154,4 @@ public final class SignupRepository {
                 .execute() == 1;
     }
 
-    private static JSONB json(Object value) {
-        try {
-            return JSONB.valueOf(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
 }
