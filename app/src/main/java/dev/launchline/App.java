@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.launchline.dev.DevMailHandler;
+import dev.launchline.edge.ClientAddresses;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.http.ErrorMapper;
 import dev.launchline.http.Pages;
@@ -34,7 +35,8 @@ public final class App {
             LeadHandler leads,
             HealthHandler health,
             Optional<DevMailHandler> devMail,
-            Pages pages) {
+            Pages pages,
+            ClientAddresses clientAddresses) {
     }
 
     private App() {
@@ -54,6 +56,7 @@ public final class App {
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
+                handlers.clientAddresses().assign(ctx);
                 securityHeaders(ctx);
             });
 

@@ -1,10 +1,14 @@
 package dev.launchline;
 
+import dev.launchline.admin.AdminSettings;
+import dev.launchline.bots.BotDefenceSettings;
 import dev.launchline.config.ConfigException;
 import dev.launchline.config.Environment;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Funnels;
 import dev.launchline.config.Secret;
+import dev.launchline.edge.EdgeSettings;
+import dev.launchline.ratelimit.RateLimitSettings;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
@@ -39,7 +43,11 @@ public record Config(
         Path dataDir,
         boolean migrateOnStart,
         boolean jsonLogs,
-        Optional<Path> emailTemplatesDir) {
+        Optional<Path> emailTemplatesDir,
+        EdgeSettings edge,
+        RateLimitSettings rateLimits,
+        BotDefenceSettings bots,
+        AdminSettings admin) {
 
     /** An external PostgreSQL. Empty in dev/test means "start the embedded one". */
     public record Database(String jdbcUrl, Optional<String> user, Optional<Secret> password, int poolSize) {
@@ -118,12 +126,18 @@ public record Config(
         templates.filter(dir -> !Files.isDirectory(dir))
                 .ifPresent(dir -> env.problem("EMAIL_TEMPLATES_DIR", "is not a directory"));
 
+        // each feature reads its own variables, next to the code that uses them
+        EdgeSettings edge = EdgeSettings.load(env, environment);
+        RateLimitSettings rateLimits = RateLimitSettings.load(env, environment);
+        BotDefenceSettings bots = BotDefenceSettings.load(env, environment);
+        AdminSettings admin = AdminSettings.load(env, environment);
+
         if (!env.problems().isEmpty()) {
             throw new ConfigException(env.problems());
         }
         return new Config(environment, bindHost, port, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
-                logFormat.equals("json"), templates);
+                logFormat.equals("json"), templates, edge, rateLimits, bots, admin);
     }
 
     private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {

@@ -5,6 +5,7 @@ import dev.launchline.db.Database;
 import dev.launchline.db.EmbeddedPostgres;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.dev.DevMailServer;
+import dev.launchline.edge.ClientAddresses;
 import dev.launchline.health.BuildInfo;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.http.Pages;
@@ -120,7 +121,8 @@ public final class Launchline implements AutoCloseable {
                     new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl()),
                     new HealthHandler(database, outbox, BuildInfo.load(), config.environment(), clock),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
-                    pages);
+                    pages,
+                    new ClientAddresses(config.edge().trustedProxies()));
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
             return new Launchline(http, worker, database, devMail, embeddedPostgres);
