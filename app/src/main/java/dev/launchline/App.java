@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.edge.ClientAddresses;
+import dev.launchline.edge.CrossOrigin;
+import dev.launchline.edge.OriginLock;
+import dev.launchline.edge.OriginPolicy;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.http.ErrorMapper;
 import dev.launchline.http.Pages;
@@ -15,14 +18,18 @@ import dev.launchline.lead.LeadHandler;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /** The HTTP surface: every route, and the one place errors and headers are handled. */
 public final class App {
@@ -36,7 +43,11 @@ public final class App {
             HealthHandler health,
             Optional<DevMailHandler> devMail,
             Pages pages,
-            ClientAddresses clientAddresses) {
+            Edge edge) {
+    }
+
+    /** What the service needs to know about the edge in front of it. */
+    public record Edge(ClientAddresses clientAddresses, OriginLock originLock, OriginPolicy origins, boolean https) {
     }
 
     private App() {
@@ -54,11 +65,19 @@ public final class App {
             config.requestLogger.http(App::logRequest);
             errors.install(config);
 
+            Edge edge = handlers.edge();
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
-                handlers.clientAddresses().assign(ctx);
-                securityHeaders(ctx);
+                securityHeaders(ctx, edge.https());
+                edge.originLock().check(ctx);
+                edge.clientAddresses().assign(ctx);
             });
+            crossOrigin(config, "/api/v1/waitlists/{slug}/signups", ctx -> edge.origins().forWaitlist(ctx.pathParam("slug")));
+            crossOrigin(config, "/api/v1/forms/{slug}/submissions", ctx -> edge.origins().forForm(ctx.pathParam("slug")));
+            for (String path : List.of("/api/v1/confirmations", "/api/v1/status", "/api/v1/unsubscribe", "/api/v1/erasure",
+                    "/confirm", "/unsubscribe", "/erase")) {
+                crossOrigin(config, path, ctx -> edge.origins().forAnyFunnel());
+            }
 
             config.routes.get("/healthz", handlers.health()::live);
             config.routes.get("/readyz", handlers.health()::ready);
@@ -96,7 +115,16 @@ public final class App {
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     }
 
-    private static void securityHeaders(Context ctx) {
+    private static void crossOrigin(JavalinConfig config, String path, Function<Context, Set<String>> allowed) {
+        config.routes.before(path, CrossOrigin.guard(allowed));
+        config.routes.options(path, CrossOrigin.preflight(allowed));
+    }
+
+    private static void securityHeaders(Context ctx, boolean https) {
+        if (https) {
+            // two years, as hstspreload.org asks; subdomains are the founder's call, made at the edge (Terraform)
+            ctx.header("Strict-Transport-Security", "max-age=63072000");
+        }
         ctx.header("X-Content-Type-Options", "nosniff");
         // token links must not leak to other sites through the Referer header
         ctx.header("Referrer-Policy", "no-referrer");

@@ -6,6 +6,8 @@ import dev.launchline.db.EmbeddedPostgres;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.dev.DevMailServer;
 import dev.launchline.edge.ClientAddresses;
+import dev.launchline.edge.OriginLock;
+import dev.launchline.edge.OriginPolicy;
 import dev.launchline.health.BuildInfo;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.http.Pages;
@@ -122,7 +124,10 @@ public final class Launchline implements AutoCloseable {
                     new HealthHandler(database, outbox, BuildInfo.load(), config.environment(), clock),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
                     pages,
-                    new ClientAddresses(config.edge().trustedProxies()));
+                    new App.Edge(new ClientAddresses(config.edge().trustedProxies()),
+                            new OriginLock(config.edge().originLockHeader(), config.edge().originLockSecret()),
+                            new OriginPolicy(config.funnels(), config.publicBaseUrl()),
+                            "https".equals(config.publicBaseUrl().getScheme())));
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
             return new Launchline(http, worker, database, devMail, embeddedPostgres);

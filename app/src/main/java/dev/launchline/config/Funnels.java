@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,9 +45,9 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
     public static Funnels devDefault(URI publicBaseUrl) {
         String base = publicBaseUrl.toString();
         Waitlist launch = new Waitlist("launch", "Launchline demo", URI.create(base + "/"), true,
-                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false);
+                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of());
         ContactForm contact = new ContactForm("contact", "Talk to sales",
-                List.of("founders@launchline.localhost"), Set.of("budget"), Optional.empty(), true);
+                List.of("founders@launchline.localhost"), Set.of("budget"), Optional.empty(), true, Set.of());
         return new Funnels(List.of(launch), List.of(contact));
     }
 
@@ -58,7 +59,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             @JsonProperty("referral_boost") Integer referralBoost,
             @JsonProperty("redirect_after_signup") String redirectAfterSignup,
             @JsonProperty("redirect_after_confirm") String redirectAfterConfirm,
-            @JsonProperty("fold_gmail_dots") Boolean foldGmailDots) {
+            @JsonProperty("fold_gmail_dots") Boolean foldGmailDots,
+            @JsonProperty("allowed_origins") List<String> allowedOrigins) {
     }
 
     record FormJson(
@@ -66,7 +68,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             List<String> recipients,
             @JsonProperty("custom_fields") List<String> customFields,
             @JsonProperty("redirect_after_submit") String redirectAfterSubmit,
-            Boolean acknowledge) {
+            Boolean acknowledge,
+            @JsonProperty("allowed_origins") List<String> allowedOrigins) {
     }
 
     record FunnelsJson(List<WaitlistJson> waitlists, List<FormJson> forms) {
@@ -101,7 +104,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
                     fieldNames(w.customFields(), where, problems), boost,
                     optionalUrl(w.redirectAfterSignup(), where, "redirect_after_signup", problems),
                     optionalUrl(w.redirectAfterConfirm(), where, "redirect_after_confirm", problems),
-                    Boolean.TRUE.equals(w.foldGmailDots())));
+                    Boolean.TRUE.equals(w.foldGmailDots()),
+                    origins(w.allowedOrigins(), where, problems)));
         }
         List<ContactForm> forms = new ArrayList<>();
         Set<String> formSlugs = new HashSet<>();
@@ -121,7 +125,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             forms.add(new ContactForm(f.slug(), f.name() == null ? f.slug() : f.name(), List.copyOf(recipients),
                     fieldNames(f.customFields(), where, problems),
                     optionalUrl(f.redirectAfterSubmit(), where, "redirect_after_submit", problems),
-                    f.acknowledge() == null || f.acknowledge()));
+                    f.acknowledge() == null || f.acknowledge(),
+                    origins(f.allowedOrigins(), where, problems)));
         }
         if (waitlists.isEmpty() && forms.isEmpty()) {
             problems.problem(variable, "defines no waitlist and no form");
@@ -148,6 +153,34 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             }
         }
         return Set.copyOf(result);
+    }
+
+    /** Browser origins such as https://www.rocket.example: scheme, host and port only. */
+    private static Set<String> origins(List<String> values, String where, EnvironmentVariables problems) {
+        Set<String> result = new LinkedHashSet<>();
+        for (String value : values == null ? List.<String>of() : values) {
+            Optional<String> origin = Optional.ofNullable(value).flatMap(Funnels::origin)
+                    .filter(normalized -> normalized.equals(value.toLowerCase(Locale.ROOT)));
+            origin.ifPresentOrElse(result::add, () -> problems.problem(where,
+                    "allowed_origins entry \"" + value + "\" must be an origin such as https://www.example.com (no path)"));
+        }
+        return Set.copyOf(result);
+    }
+
+    /** The origin (scheme://host[:port], lowercase) of an http(s) URL, as browsers send it in the Origin header. */
+    public static Optional<String> origin(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                return Optional.empty();
+            }
+            int defaultPort = scheme.equals("https") ? 443 : 80;
+            String port = uri.getPort() == -1 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
+            return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + port);
+        } catch (Exception malformed) {
+            return Optional.empty();
+        }
     }
 
     private static URI requiredUrl(String value, String where, String key, EnvironmentVariables problems) {

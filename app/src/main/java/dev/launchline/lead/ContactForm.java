@@ -10,6 +10,7 @@ import java.util.Set;
  *
  * @param recipients           who is notified of each lead (reply-to is the lead)
  * @param acknowledge          whether the lead gets a "we got your message" email
+ * @param allowedOrigins       browser origins that may post to it; empty: the waitlists' origins
  */
 public record ContactForm(
         String slug,
@@ -17,5 +18,6 @@ public record ContactForm(
         List<String> recipients,
         Set<String> customFields,
         Optional<URI> redirectAfterSubmit,
-        boolean acknowledge) {
+        boolean acknowledge,
+        Set<String> allowedOrigins) {
 }

@@ -10,6 +10,7 @@ import java.util.Set;
  * @param publicUrl            the product's landing page; referral links point here with ?ref=CODE
  * @param referralBoost        places a signup moves up per confirmed referral
  * @param foldGmailDots        treat j.o.e@gmail.com and joe+x@gmail.com as joe@gmail.com
+ * @param allowedOrigins       browser origins besides the public URL's that may post to it
  */
 public record Waitlist(
         String slug,
@@ -20,7 +21,8 @@ public record Waitlist(
         int referralBoost,
         Optional<URI> redirectAfterSignup,
         Optional<URI> redirectAfterConfirm,
-        boolean foldGmailDots) {
+        boolean foldGmailDots,
+        Set<String> allowedOrigins) {
 
     public String referralLink(String referralCode) {
         String base = publicUrl.toString();

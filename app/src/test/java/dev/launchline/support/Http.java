@@ -48,6 +48,22 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A JSON POST with extra headers, given as name, value, name, value... */
+    public Response postJson(String path, String json, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A request of any method with extra headers, for preflights and the like. */
+    public Response request(String method, String path, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .headers(headers)
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
     public Response postForm(String path, String formBody) {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
