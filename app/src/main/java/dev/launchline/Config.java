@@ -49,8 +49,18 @@ public record Config(
         BotDefenceSettings bots,
         AdminSettings admin) {
 
-    /** An external PostgreSQL. Empty in dev/test means "start the embedded one". */
-    public record Database(String jdbcUrl, Optional<String> user, Optional<Secret> password, int poolSize) {
+    /**
+     * An external PostgreSQL. Empty in dev/test means "start the embedded one". The migration
+     * user, when set, owns the schema and runs the migrations; the service's own user then
+     * only reads and writes rows (app/config/database-roles.sql).
+     */
+    public record Database(String jdbcUrl, Optional<String> user, Optional<Secret> password, int poolSize,
+                           Optional<String> migrationUser, Optional<Secret> migrationPassword) {
+
+        public Optional<dev.launchline.db.Database.MigrationRole> migrationRole() {
+            return migrationUser.map(name -> new dev.launchline.db.Database.MigrationRole(name,
+                    migrationPassword.map(Secret::reveal)));
+        }
     }
 
     /** An external SMTP server. Empty in dev/test means "start the in-process capturing one". */
@@ -181,7 +191,13 @@ public record Config(
             // a password inside the URL ends up in connection-pool logs and error messages
             env.problem("DATABASE_URL", "must not contain the password; set DATABASE_PASSWORD instead");
         }
-        return Optional.of(new Database(url.get(), env.get("DATABASE_USER"), password, poolSize));
+        Optional<String> migrationUser = env.get("DATABASE_MIGRATION_USER");
+        Optional<Secret> migrationPassword = env.secret("DATABASE_MIGRATION_PASSWORD");
+        if (migrationPassword.isPresent() && migrationUser.isEmpty()) {
+            env.problem("DATABASE_MIGRATION_PASSWORD", "set DATABASE_MIGRATION_USER too");
+        }
+        return Optional.of(new Database(url.get(), env.get("DATABASE_USER"), password, poolSize, migrationUser,
+                migrationPassword));
     }
 
     private static Optional<Smtp> smtp(EnvironmentVariables env, boolean embeddedAllowed, String why) {

@@ -94,7 +94,7 @@ public final class Launchline implements AutoCloseable {
                     : new Database(embeddedPostgres.orElseThrow().jdbcUrl("launchline"),
                             Optional.of("postgres"), Optional.empty(), 10);
             if (config.migrateOnStart()) {
-                database.migrate();
+                database.migrate(db == null ? Optional.empty() : db.migrationRole());
             }
 
             // --- mail ---

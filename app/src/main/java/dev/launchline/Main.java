@@ -90,7 +90,7 @@ public final class Main {
             System.exit(Config.EXIT_CONFIG);
         }
         try (Database database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2)) {
-            database.migrate();
+            database.migrate(db.migrationRole());
             System.out.println("launchline: database schema is at version " + database.schemaVersion().orElse("none"));
         }
     }

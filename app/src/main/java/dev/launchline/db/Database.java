@@ -16,8 +16,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final Flyway flyway;
+    private final String jdbcUrl;
+
+    /** A login for migrations that is not the service's own: the owner of the schema. */
+    public record MigrationRole(String user, Optional<String> password) {
+    }
 
     public Database(String jdbcUrl, Optional<String> user, Optional<String> password, int poolSize) {
+        this.jdbcUrl = jdbcUrl;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         user.ifPresent(config::setUsername);
@@ -44,6 +50,23 @@ public final class Database implements AutoCloseable {
 
     public void migrate() {
         flyway.migrate();
+    }
+
+    /**
+     * Migrates as the given role, which owns the schema, so the service's own role never needs
+     * the right to create, alter or drop anything.
+     */
+    public void migrate(Optional<MigrationRole> role) {
+        if (role.isEmpty()) {
+            migrate();
+            return;
+        }
+        Flyway.configure()
+                .dataSource(jdbcUrl, role.get().user(), role.get().password().orElse(null))
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load()
+                .migrate();
     }
 
     /** Migrations on the classpath that the database has not applied yet. */

@@ -43,6 +43,46 @@ class ConfigTest {
     }
 
     @Test
+    void edge_settings_are_checked_and_the_origin_lock_secret_is_never_echoed() {
+        Map<String, String> env = productionEnv();
+        env.put("TRUSTED_PROXIES", "cloudflare, 10.0.0.0/33");
+        env.put("ORIGIN_LOCK_SECRET", "too-short-lock");
+        env.put("ORIGIN_LOCK_HEADER", "X Bad Header");
+        env.put("DATABASE_MIGRATION_PASSWORD", "migrator-pw-value");
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).extracting(problem -> problem.substring(0, problem.indexOf(':')))
+                .containsExactlyInAnyOrder("TRUSTED_PROXIES", "ORIGIN_LOCK_SECRET", "ORIGIN_LOCK_HEADER",
+                        "DATABASE_MIGRATION_PASSWORD");
+        assertThat(String.join("\n", error.problems())).doesNotContain("too-short-lock", "migrator-pw-value");
+    }
+
+    @Test
+    void trusted_proxies_may_name_cloudflare_and_a_replacement_list() throws IOException {
+        Path ranges = Files.createTempFile("cloudflare-ips", ".txt");
+        Files.writeString(ranges, "# refreshed by hand\n198.51.100.0/24\n");
+        Map<String, String> env = productionEnv();
+        env.put("TRUSTED_PROXIES", "cloudflare,10.1.2.3");
+        env.put("CLOUDFLARE_IP_RANGES_FILE", ranges.toString());
+        Config config = Config.load(new EnvironmentVariables(env));
+        assertThat(config.edge().trustedProxies().isEmpty()).isFalse();
+        assertThat(config.edge().trustedProxies().trusts(new inet.ipaddr.IPAddressString("198.51.100.9").getAddress()))
+                .isTrue();
+        assertThat(config.edge().trustedProxies().trusts(new inet.ipaddr.IPAddressString("104.16.0.1").getAddress()))
+                .as("the shipped list is replaced, not extended").isFalse();
+    }
+
+    @Test
+    void an_allowed_origin_with_a_path_is_refused() {
+        Map<String, String> env = new HashMap<>(Map.of("APP_ENV", "test", "FUNNELS", """
+                {"waitlists": [{"slug": "w", "public_url": "https://w.test/", "allowed_origins": ["https://w.test/landing"]}]}
+                """));
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).singleElement().asString().contains("allowed_origins");
+    }
+
+    @Test
     void a_complete_production_configuration_loads_and_hides_its_secrets() {
         Config config = Config.load(new EnvironmentVariables(productionEnv()));
         assertThat(config.environment()).isEqualTo(Environment.PRODUCTION);
@@ -104,7 +144,8 @@ class ConfigTest {
                 env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
             }
         }
-        for (String secret : new String[] {"DATABASE_PASSWORD", "SMTP_PASSWORD", "TOKEN_SIGNING_KEY"}) {
+        for (String secret : new String[] {"DATABASE_PASSWORD", "DATABASE_MIGRATION_PASSWORD", "SMTP_PASSWORD",
+                "TOKEN_SIGNING_KEY", "ORIGIN_LOCK_SECRET"}) {
             Path file = Files.createTempFile(secret, ".secret");
             Files.writeString(file, "value-for-" + secret + "-0123456789abcdefghijklmnop");
             env.put(secret + "_FILE", file.toString());
