@@ -9,6 +9,7 @@ import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.CrossOrigin;
 import dev.launchline.edge.OriginLock;
 import dev.launchline.edge.OriginPolicy;
+import dev.launchline.errors.ErrorTracking;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.http.ErrorMapper;
 import dev.launchline.http.Pages;
@@ -43,7 +44,8 @@ public final class App {
             HealthHandler health,
             Optional<DevMailHandler> devMail,
             Pages pages,
-            Edge edge) {
+            Edge edge,
+            ErrorTracking errorTracking) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -54,7 +56,7 @@ public final class App {
     }
 
     public static Javalin create(Handlers handlers) {
-        ErrorMapper errors = new ErrorMapper(handlers.pages());
+        ErrorMapper errors = new ErrorMapper(handlers.pages(), handlers.errorTracking());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

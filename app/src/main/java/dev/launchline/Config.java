@@ -47,7 +47,8 @@ public record Config(
         EdgeSettings edge,
         RateLimitSettings rateLimits,
         BotDefenceSettings bots,
-        AdminSettings admin) {
+        AdminSettings admin,
+        Optional<Secret> sentryDsn) {
 
     /**
      * An external PostgreSQL. Empty in dev/test means "start the embedded one". The migration
@@ -141,13 +142,17 @@ public record Config(
         RateLimitSettings rateLimits = RateLimitSettings.load(env, environment);
         BotDefenceSettings bots = BotDefenceSettings.load(env, environment);
         AdminSettings admin = AdminSettings.load(env, environment);
+        Optional<Secret> sentryDsn = env.secret("SENTRY_DSN");
+        sentryDsn.filter(dsn -> !dsn.reveal().matches("https?://[^@/\\s]+@[^/\\s]+/\\S*\\d+"))
+                .ifPresent(dsn -> env.problem("SENTRY_DSN", "must be a DSN such as https://<key>@o0.ingest.sentry.io/<project>"));
 
         if (!env.problems().isEmpty()) {
             throw new ConfigException(env.problems());
         }
         return new Config(environment, bindHost, port, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
-                logFormat.equals("json"), templates, edge, rateLimits, bots, admin);
+                logFormat.equals("json"), templates, edge, rateLimits, bots, admin,
+                sentryDsn);
     }
 
     private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {

@@ -8,6 +8,7 @@ import dev.launchline.dev.DevMailServer;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.OriginLock;
 import dev.launchline.edge.OriginPolicy;
+import dev.launchline.errors.ErrorTracking;
 import dev.launchline.health.BuildInfo;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.http.Pages;
@@ -57,9 +58,11 @@ public final class Launchline implements AutoCloseable {
     private final Database database;
     private final Optional<DevMailServer> devMail;
     private final Optional<EmbeddedPostgres> embeddedPostgres;
+    private final ErrorTracking errorTracking;
 
     private Launchline(Javalin http, OutboxWorker worker, Database database, Optional<DevMailServer> devMail,
-                       Optional<EmbeddedPostgres> embeddedPostgres) {
+                       Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking) {
+        this.errorTracking = errorTracking;
         this.http = http;
         this.worker = worker;
         this.database = database;
@@ -71,6 +74,10 @@ public final class Launchline implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Optional<EmbeddedPostgres> embeddedPostgres = Optional.empty();
         Optional<DevMailServer> devMail = Optional.empty();
+        BuildInfo build = BuildInfo.load();
+        // first, so that whatever fails from here on can be reported
+        ErrorTracking errorTracking = ErrorTracking.start(config.sentryDsn().map(Secret::reveal), build.release(),
+                config.environment().id());
         try {
             // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
             if (config.database().isEmpty()) {
@@ -103,7 +110,7 @@ public final class Launchline implements AutoCloseable {
             EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
             OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
             OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
-                    (email, reason) -> { /* the worker logs it; error tracking (issue 4) will report it here */ });
+                    (email, reason) -> errorTracking.emailDeadLettered(email.getKind(), email.getId(), reason));
 
             // --- funnels ---
             Waitlists waitlists = new Waitlists(config.funnels().waitlists());
@@ -121,17 +128,19 @@ public final class Launchline implements AutoCloseable {
                     new SignupHandler(signups, waitlists, config.publicBaseUrl()),
                     new EmailLinkHandler(signups, pages),
                     new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl()),
-                    new HealthHandler(database, outbox, BuildInfo.load(), config.environment(), clock),
+                    new HealthHandler(database, outbox, build, config.environment(), clock),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
                     pages,
                     new App.Edge(new ClientAddresses(config.edge().trustedProxies()),
                             new OriginLock(config.edge().originLockHeader(), config.edge().originLockSecret()),
                             new OriginPolicy(config.funnels(), config.publicBaseUrl()),
-                            "https".equals(config.publicBaseUrl().getScheme())));
+                            "https".equals(config.publicBaseUrl().getScheme())),
+                    errorTracking);
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
-            return new Launchline(http, worker, database, devMail, embeddedPostgres);
+            return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking);
         } catch (RuntimeException failed) {
+            errorTracking.close();
             devMail.ifPresent(DevMailServer::close);
             embeddedPostgres.ifPresent(EmbeddedPostgres::close);
             throw failed;
@@ -188,6 +197,7 @@ public final class Launchline implements AutoCloseable {
         database.close();
         devMail.ifPresent(DevMailServer::close);
         embeddedPostgres.ifPresent(EmbeddedPostgres::close);
+        errorTracking.close(); // last: sends what is still queued, within its own timeout
         log.info("stopped");
     }
 }

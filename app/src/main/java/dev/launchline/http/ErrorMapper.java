@@ -1,5 +1,6 @@
 package dev.launchline.http;
 
+import dev.launchline.errors.ErrorTracking;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -22,9 +23,11 @@ public final class ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
 
     private final Pages pages;
+    private final ErrorTracking errorTracking;
 
-    public ErrorMapper(Pages pages) {
+    public ErrorMapper(Pages pages, ErrorTracking errorTracking) {
         this.pages = pages;
+        this.errorTracking = errorTracking;
     }
 
     public void install(JavalinConfig config) {
@@ -40,11 +43,13 @@ public final class ErrorMapper {
                 return;
             }
             log.error("database error in {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, error);
+            report(ctx, error);
             respond(ctx, new ApiException(500, "internal_error",
                     "Something went wrong on our side. Your request id is " + RequestIds.current(ctx) + "."));
         });
         config.routes.exception(Exception.class, (error, ctx) -> {
             log.error("unhandled error in {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, error);
+            report(ctx, error);
             respond(ctx, new ApiException(500, "internal_error",
                     "Something went wrong on our side. Your request id is " + RequestIds.current(ctx) + "."));
         });
@@ -55,6 +60,11 @@ public final class ErrorMapper {
         });
         config.routes.error(405, ctx -> respond(ctx,
                 new ApiException(405, "method_not_allowed", "This address does not accept " + ctx.method() + ".")));
+    }
+
+    private void report(Context ctx, Exception error) {
+        errorTracking.requestFailed(error, RequestIds.current(ctx), ctx.method().name(),
+                ctx.endpoint() == null ? "(unmatched)" : ctx.endpoint().path);
     }
 
     public void respond(Context ctx, ApiException error) {
