@@ -12,6 +12,7 @@ import dev.launchline.http.Pages;
 import dev.launchline.http.RequestBody;
 import dev.launchline.http.RequestIds;
 import dev.launchline.lead.LeadHandler;
+import dev.launchline.ratelimit.ClientRateLimits;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import io.javalin.Javalin;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,7 +38,8 @@ public final class App {
             HealthHandler health,
             Optional<DevMailHandler> devMail,
             Pages pages,
-            ClientAddresses clientAddresses) {
+            ClientAddresses clientAddresses,
+            ClientRateLimits rateLimits) {
     }
 
     private App() {
@@ -59,6 +62,15 @@ public final class App {
                 handlers.clientAddresses().assign(ctx);
                 securityHeaders(ctx);
             });
+            // per client IP, before anything is read or stored; health endpoints are never limited
+            config.routes.before("/api/v1/waitlists/{slug}/signups", handlers.rateLimits().signups());
+            config.routes.before("/api/v1/forms/{slug}/submissions", handlers.rateLimits().formSubmissions());
+            for (String emailLink : List.of("/api/v1/confirmations", "/api/v1/unsubscribe", "/api/v1/erasure",
+                    "/confirm", "/unsubscribe", "/erase")) {
+                config.routes.before(emailLink, handlers.rateLimits().emailLinks());
+            }
+            config.routes.before("/api/v1/status", handlers.rateLimits().statusLookups());
+            config.routes.before("/status", handlers.rateLimits().statusLookups());
 
             config.routes.get("/healthz", handlers.health()::live);
             config.routes.get("/readyz", handlers.health()::ready);
