@@ -1,6 +1,5 @@
 package dev.launchline.ratelimit;
 
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -170,10 +169,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private static BucketConfiguration configuration(Limit limit) {
         return BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder()
-                        .capacity(limit.capacity())
-                        .refillGreedy(limit.capacity(), limit.period())
-                        .build())
+                .addLimit(LocalRateLimiter.bandwidth(limit))
                 .build();
     }
 
