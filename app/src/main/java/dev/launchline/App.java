@@ -16,6 +16,7 @@ import dev.launchline.http.Pages;
 import dev.launchline.http.RequestBody;
 import dev.launchline.http.RequestIds;
 import dev.launchline.lead.LeadHandler;
+import dev.launchline.ratelimit.ClientRateLimits;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import io.javalin.Javalin;
@@ -45,7 +46,8 @@ public final class App {
             Optional<DevMailHandler> devMail,
             Pages pages,
             Edge edge,
-            ErrorTracking errorTracking) {
+            ErrorTracking errorTracking,
+            ClientRateLimits rateLimits) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -80,6 +82,15 @@ public final class App {
                     "/confirm", "/unsubscribe", "/erase")) {
                 crossOrigin(config, path, ctx -> edge.origins().forAnyFunnel());
             }
+            // per client IP, after the origin check and before anything is read or stored; health never limited
+            config.routes.before("/api/v1/waitlists/{slug}/signups", handlers.rateLimits().signups());
+            config.routes.before("/api/v1/forms/{slug}/submissions", handlers.rateLimits().formSubmissions());
+            for (String emailLink : List.of("/api/v1/confirmations", "/api/v1/unsubscribe", "/api/v1/erasure",
+                    "/confirm", "/unsubscribe", "/erase")) {
+                config.routes.before(emailLink, handlers.rateLimits().emailLinks());
+            }
+            config.routes.before("/api/v1/status", handlers.rateLimits().statusLookups());
+            config.routes.before("/status", handlers.rateLimits().statusLookups());
 
             config.routes.get("/healthz", handlers.health()::live);
             config.routes.get("/readyz", handlers.health()::ready);

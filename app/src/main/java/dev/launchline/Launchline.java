@@ -19,6 +19,12 @@ import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutboxWorker;
 import dev.launchline.mail.SmtpMailer;
+import dev.launchline.ratelimit.ClientRateLimits;
+import dev.launchline.ratelimit.ConfirmationMailCeiling;
+import dev.launchline.ratelimit.LocalRateLimiter;
+import dev.launchline.ratelimit.RateLimiter;
+import dev.launchline.ratelimit.RedisRateLimiter;
+import dev.launchline.ratelimit.SubmissionLimits;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
@@ -59,15 +65,18 @@ public final class Launchline implements AutoCloseable {
     private final Optional<DevMailServer> devMail;
     private final Optional<EmbeddedPostgres> embeddedPostgres;
     private final ErrorTracking errorTracking;
+    private final Optional<RedisRateLimiter> redisRateLimiter;
 
     private Launchline(Javalin http, OutboxWorker worker, Database database, Optional<DevMailServer> devMail,
-                       Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking) {
+                       Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking,
+                       Optional<RedisRateLimiter> redisRateLimiter) {
         this.errorTracking = errorTracking;
         this.http = http;
         this.worker = worker;
         this.database = database;
         this.devMail = devMail;
         this.embeddedPostgres = embeddedPostgres;
+        this.redisRateLimiter = redisRateLimiter;
     }
 
     public static Launchline start(Config config) {
@@ -78,6 +87,7 @@ public final class Launchline implements AutoCloseable {
         // first, so that whatever fails from here on can be reported
         ErrorTracking errorTracking = ErrorTracking.start(config.sentryDsn().map(Secret::reveal), build.release(),
                 config.environment().id());
+        Optional<RedisRateLimiter> redisRateLimiter = Optional.empty();
         try {
             // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
             if (config.database().isEmpty()) {
@@ -104,13 +114,20 @@ public final class Launchline implements AutoCloseable {
                 database.migrate(db == null ? Optional.empty() : db.migrationRole());
             }
 
+            // --- rate limits: shared through Redis when configured, this instance's memory otherwise and as fallback ---
+            LocalRateLimiter localRateLimiter = new LocalRateLimiter(100_000);
+            redisRateLimiter = config.rateLimits().redis().map(redis -> RedisRateLimiter.start(redis, localRateLimiter));
+            RateLimiter rateLimiter = redisRateLimiter.<RateLimiter>map(redis -> redis).orElse(localRateLimiter);
+            SubmissionLimits submissionLimits = new SubmissionLimits(rateLimiter, config.rateLimits());
+
             // --- mail ---
             Secret signingKey = config.tokenSigningKey().orElseGet(() -> devSigningKey(config.dataDir()));
             TokenSigner tokens = new TokenSigner(signingKey, config.previousTokenSigningKey(), clock);
             EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
             OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
             OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
-                    (email, reason) -> errorTracking.emailDeadLettered(email.getKind(), email.getId(), reason));
+                    (email, reason) -> errorTracking.emailDeadLettered(email.getKind(), email.getId(), reason),
+                    new ConfirmationMailCeiling(rateLimiter, config.rateLimits()));
 
             // --- funnels ---
             Waitlists waitlists = new Waitlists(config.funnels().waitlists());
@@ -125,9 +142,9 @@ public final class Launchline implements AutoCloseable {
             Pages pages = new Pages();
             Optional<DevMailServer> capturedMail = devMail;
             App.Handlers handlers = new App.Handlers(
-                    new SignupHandler(signups, waitlists, config.publicBaseUrl()),
+                    new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits),
                     new EmailLinkHandler(signups, pages),
-                    new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl()),
+                    new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl(), submissionLimits),
                     new HealthHandler(database, outbox, build, config.environment(), clock),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
                     pages,
@@ -135,12 +152,14 @@ public final class Launchline implements AutoCloseable {
                             new OriginLock(config.edge().originLockHeader(), config.edge().originLockSecret()),
                             new OriginPolicy(config.funnels(), config.publicBaseUrl()),
                             "https".equals(config.publicBaseUrl().getScheme())),
-                    errorTracking);
+                    errorTracking,
+                    new ClientRateLimits(rateLimiter, config.rateLimits()));
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
-            return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking);
+            return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter);
         } catch (RuntimeException failed) {
             errorTracking.close();
+            redisRateLimiter.ifPresent(RedisRateLimiter::close);
             devMail.ifPresent(DevMailServer::close);
             embeddedPostgres.ifPresent(EmbeddedPostgres::close);
             throw failed;
@@ -157,6 +176,11 @@ public final class Launchline implements AutoCloseable {
 
     public Optional<DevMailServer> devMail() {
         return devMail;
+    }
+
+    /** The shared limiter, when REDIS_URL is set: its fallback count is a health signal. */
+    public Optional<RedisRateLimiter> redisRateLimiter() {
+        return redisRateLimiter;
     }
 
     /** A random key kept in the data directory, so dev links survive restarts. Dev/test only. */
@@ -194,6 +218,7 @@ public final class Launchline implements AutoCloseable {
         log.info("shutting down");
         http.stop();
         worker.close();
+        redisRateLimiter.ifPresent(RedisRateLimiter::close);
         database.close();
         devMail.ifPresent(DevMailServer::close);
         embeddedPostgres.ifPresent(EmbeddedPostgres::close);

@@ -42,4 +42,9 @@ public class ApiException extends RuntimeException {
     public Map<String, String> fields() {
         return fields;
     }
+
+    /** Response headers that belong to this answer (Retry-After and the like); none by default. */
+    public Map<String, String> headers() {
+        return Map.of();
+    }
 }

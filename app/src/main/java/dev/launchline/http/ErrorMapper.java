@@ -69,8 +69,11 @@ public final class ErrorMapper {
 
     public void respond(Context ctx, ApiException error) {
         ctx.status(error.status());
+        error.headers().forEach(ctx::header);
         if (wantsHtml(ctx)) {
-            ctx.html(pages.render("error", "Something is not right", Map.of(
+            boolean waiting = error.status() == 429; // a person who typed too fast or shares a busy network: be kind
+            ctx.html(pages.render("error", waiting ? "Just a moment" : "Something is not right", Map.of(
+                    "waiting", waiting,
                     "message", error.getMessage(),
                     "problems", error.fields().entrySet().stream()
                             .map(entry -> Map.of("field", entry.getKey(), "problem", entry.getValue()))

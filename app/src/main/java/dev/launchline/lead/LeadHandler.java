@@ -2,6 +2,7 @@ package dev.launchline.lead;
 
 import dev.launchline.http.ApiException;
 import dev.launchline.http.RequestBody;
+import dev.launchline.ratelimit.SubmissionLimits;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
@@ -16,11 +17,13 @@ public final class LeadHandler {
     private final LeadService service;
     private final Map<String, ContactForm> forms;
     private final URI publicBaseUrl;
+    private final SubmissionLimits limits;
 
-    public LeadHandler(LeadService service, List<ContactForm> forms, URI publicBaseUrl) {
+    public LeadHandler(LeadService service, List<ContactForm> forms, URI publicBaseUrl, SubmissionLimits limits) {
         this.service = service;
         this.forms = forms.stream().collect(Collectors.toUnmodifiableMap(ContactForm::slug, Function.identity()));
         this.publicBaseUrl = publicBaseUrl;
+        this.limits = limits;
     }
 
     /** POST /api/v1/forms/{slug}/submissions */
@@ -29,7 +32,9 @@ public final class LeadHandler {
         if (form == null) {
             throw ApiException.notFound("This form");
         }
-        service.submit(form, LeadRequest.from(RequestBody.read(ctx), form));
+        LeadRequest request = LeadRequest.from(RequestBody.read(ctx), form);
+        limits.checkEmail(request.email().key()); // the acknowledgement goes to this address: no list-bombing
+        service.submit(form, request);
         if (RequestBody.isHtmlForm(ctx)) {
             ctx.redirect(form.redirectAfterSubmit().map(URI::toString)
                     .orElse(publicBaseUrl + "/thanks?form=" + form.slug()), HttpStatus.SEE_OTHER);

@@ -41,6 +41,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final Config.Outbox settings;
     private final String workerId;
     private final DeadLetterListener deadLetters;
+    private final MailThrottle throttle;
     private final Semaphore wakeUp = new Semaphore(0);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread thread;
@@ -48,11 +49,17 @@ public final class OutboxWorker implements AutoCloseable {
 
     public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
                         DeadLetterListener deadLetters) {
+        this(outbox, mailer, settings, workerId, deadLetters, MailThrottle.NONE);
+    }
+
+    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
+                        DeadLetterListener deadLetters, MailThrottle throttle) {
         this.outbox = outbox;
         this.mailer = mailer;
         this.settings = settings;
         this.workerId = workerId;
         this.deadLetters = deadLetters;
+        this.throttle = throttle;
         this.thread = Thread.ofPlatform().name("outbox-worker").daemon(false).unstarted(this::loop);
     }
 
@@ -99,11 +106,20 @@ public final class OutboxWorker implements AutoCloseable {
             return 0;
         }
         List<Long> unsent = new ArrayList<>(batch.stream().map(OutboxEmailRecord::getId).toList());
+        List<Long> heldBack = new ArrayList<>();
+        Duration holdBackFor = Duration.ZERO;
         SmtpMailer.Connection connection = null;
         try {
             for (OutboxEmailRecord email : batch) {
                 if (stopping.get()) {
                     break; // graceful shutdown: the rest goes back to the queue below
+                }
+                Duration holdBack = throttle.holdBack(email.getKind());
+                if (!holdBack.isZero()) {
+                    heldBack.add(email.getId());
+                    unsent.remove(email.getId());
+                    holdBackFor = holdBack.compareTo(holdBackFor) > 0 ? holdBack : holdBackFor;
+                    continue;
                 }
                 if (connection == null || !connection.isOpen()) {
                     closeQuietly(connection);
@@ -121,6 +137,11 @@ public final class OutboxWorker implements AutoCloseable {
             closeQuietly(connection);
             outbox.release(unsent, outbox.now().plus(outageBackoff),
                     stopping.get() ? "released at shutdown" : "SMTP server unreachable");
+            if (!heldBack.isEmpty()) {
+                outbox.release(heldBack, outbox.now().plus(holdBackFor), "held back: sending ceiling reached");
+                log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack.size(),
+                        holdBackFor.toMillis());
+            }
         }
         return batch.size();
     }

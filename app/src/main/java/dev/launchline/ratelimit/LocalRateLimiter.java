@@ -26,12 +26,17 @@ public final class LocalRateLimiter implements RateLimiter {
     @Override
     public Decision tryConsume(Limit limit, String key) {
         Bucket bucket = buckets.get(limit.name() + "\u0000" + key, ignored -> Bucket.builder()
-                .addLimit(Bandwidth.builder()
-                        .capacity(limit.capacity())
-                        .refillGreedy(limit.capacity(), limit.period())
-                        .build())
+                .addLimit(bandwidth(limit))
                 .build());
         return decision(limit, bucket.tryConsumeAndReturnRemaining(1));
+    }
+
+    /** Full at first, refilled evenly ("greedy"): no cliff at the end of a fixed window. */
+    static Bandwidth bandwidth(Limit limit) {
+        return Bandwidth.builder()
+                .capacity(limit.capacity())
+                .refillGreedy(limit.capacity(), limit.period())
+                .build();
     }
 
     static Decision decision(Limit limit, ConsumptionProbe probe) {

@@ -3,6 +3,7 @@ package dev.launchline.waitlist;
 import dev.launchline.http.ApiException;
 import dev.launchline.http.Fields;
 import dev.launchline.http.RequestBody;
+import dev.launchline.ratelimit.SubmissionLimits;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
@@ -19,18 +20,26 @@ public final class SignupHandler {
     private final SignupService service;
     private final Waitlists waitlists;
     private final URI publicBaseUrl;
+    private final SubmissionLimits limits;
 
-    public SignupHandler(SignupService service, Waitlists waitlists, URI publicBaseUrl) {
+    public SignupHandler(SignupService service, Waitlists waitlists, URI publicBaseUrl, SubmissionLimits limits) {
         this.service = service;
         this.waitlists = waitlists;
         this.publicBaseUrl = publicBaseUrl;
+        this.limits = limits;
     }
 
     /** POST /api/v1/waitlists/{slug}/signups */
     public void create(Context ctx) {
         Waitlist waitlist = waitlists.find(ctx.pathParam("slug"));
         Fields fields = RequestBody.read(ctx);
-        service.signUp(waitlist, SignupRequest.from(fields, waitlist));
+        SignupRequest request = SignupRequest.from(fields, waitlist);
+        limits.checkEmail(request.email().key()); // before the transaction: a refused signup stores nothing
+        if (request.referralCode().isPresent()
+                && !limits.mayCreditReferral(waitlist.slug(), request.referralCode().get())) {
+            request = request.withoutReferral();
+        }
+        service.signUp(waitlist, request);
         if (RequestBody.isHtmlForm(ctx)) {
             // a plain <form> on a landing page: send the browser on to the thank-you page
             String thanks = waitlist.redirectAfterSignup().map(URI::toString)

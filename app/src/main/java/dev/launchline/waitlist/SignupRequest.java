@@ -55,4 +55,9 @@ public record SignupRequest(
         fields.throwIfInvalid();
         return new SignupRequest(email.orElseThrow(), name, company, role, custom, consent, referral, attribution);
     }
+
+    /** The same signup, credited to no one (its referral code was over its rate limit). */
+    public SignupRequest withoutReferral() {
+        return new SignupRequest(email, name, company, role, customFields, consent, Optional.empty(), attribution);
+    }
 }

@@ -70,6 +70,11 @@ public final class TestStack implements AutoCloseable {
                    {"slug": "contact", "name": "Talk to sales", "recipients": ["sales@rocket.test", "ceo@rocket.test"],
                     "custom_fields": ["budget"]}]}
                 """);
+        // rate limits are off unless a test turns them on: every request here comes from 127.0.0.1
+        for (String limit : List.of("SIGNUPS_PER_IP", "FORMS_PER_IP", "EMAIL_LINKS_PER_IP", "STATUS_PER_IP",
+                "PER_EMAIL", "PER_REFERRAL_CODE", "CONFIRMATION_MAILS")) {
+            env.put("RATE_LIMIT_" + limit, "off");
+        }
         env.putAll(overrides);
         return new TestStack(env, smtpPort);
     }
@@ -80,6 +85,10 @@ public final class TestStack implements AutoCloseable {
 
     public DSLContext db() {
         return service.database().dsl();
+    }
+
+    public Launchline service() {
+        return service;
     }
 
     public Map<String, String> env() {

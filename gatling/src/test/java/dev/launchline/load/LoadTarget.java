@@ -69,6 +69,10 @@ public final class LoadTarget implements AutoCloseable {
         builder.environment().put("DATABASE_POOL_SIZE", System.getProperty("servicePool", "16"));
         builder.environment().put("EMBEDDED_DATA_DIR", dir.toString());
         builder.environment().put("LOG_FORMAT", "json");
+        // the simulations send each visitor's address in CF-Connecting-IP, as Cloudflare would
+        builder.environment().put("TRUSTED_PROXIES", "127.0.0.1/32");
+        // the load stack measures the service, not the mail provider: no ceiling on confirmations
+        builder.environment().put("RATE_LIMIT_CONFIRMATION_MAILS", "off");
         try {
             Process process = builder.start();
             LoadTarget target = new LoadTarget(baseUrl, Optional.of(postgres), Optional.of(process));
