@@ -3,6 +3,7 @@ package dev.launchline;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
 import dev.launchline.db.EmbeddedPostgres;
+import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.dev.DevMailServer;
 import dev.launchline.edge.ClientAddresses;
@@ -126,7 +127,17 @@ public final class Launchline implements AutoCloseable {
             EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
             OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
             OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
-                    (email, reason) -> errorTracking.emailDeadLettered(email.getKind(), email.getId(), reason),
+                    new OutboxWorker.DeadLetterListener() {
+                        @Override
+                        public void deadLettered(OutboxEmailRecord email, String reason) {
+                            errorTracking.emailDeadLettered(email.getKind(), email.getId(), reason);
+                        }
+
+                        @Override
+                        public void batchFailed(RuntimeException error) {
+                            errorTracking.backgroundFailed(error, "outbox-worker");
+                        }
+                    },
                     new ConfirmationMailCeiling(rateLimiter, config.rateLimits()));
 
             // --- funnels ---
@@ -154,6 +165,10 @@ public final class Launchline implements AutoCloseable {
                             "https".equals(config.publicBaseUrl().getScheme())),
                     errorTracking,
                     new ClientRateLimits(rateLimiter, config.rateLimits()));
+            if (!config.environment().allowsEmbeddedDefaults() && config.edge().trustedProxies().isEmpty()) {
+                log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
+                        + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");
+            }
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
             return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter);

@@ -31,9 +31,14 @@ public final class OutboxWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
     private static final Duration LEASE = Duration.ofMinutes(5);
 
-    /** Called for each email that will not be delivered, so it can be reported. */
+    /** Told what operators must hear about, so it can be reported. */
     public interface DeadLetterListener {
+        /** An email that will not be delivered. */
         void deadLettered(OutboxEmailRecord email, String reason);
+
+        /** A whole batch failed unexpectedly (e.g. the database is gone); the worker backs off and goes on. */
+        default void batchFailed(RuntimeException error) {
+        }
     }
 
     private final OutboxRepository outbox;
@@ -84,6 +89,7 @@ public final class OutboxWorker implements AutoCloseable {
                 // e.g. the database is unreachable: log, back off like an SMTP outage, go on
                 outageBackoff = nextOutageBackoff();
                 log.error("outbox batch failed; retrying in {} ms", outageBackoff.toMillis(), unexpected);
+                deadLetters.batchFailed(unexpected);
             }
             if (delivered == settings.batchSize()) {
                 continue; // more is probably waiting

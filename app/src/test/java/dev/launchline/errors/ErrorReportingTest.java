@@ -36,6 +36,17 @@ class ErrorReportingTest {
     }
 
     @Test
+    void a_failing_mail_worker_is_reported_as_background_work() {
+        try (SentryEnvelopeServer sentry = new SentryEnvelopeServer();
+             TestStack stack = TestStack.start(Map.of("SENTRY_DSN", sentry.dsn()))) {
+            stack.db().execute("drop table outbox_email cascade"); // the worker's next poll fails
+
+            String event = Eventually.get(() -> sentry.events().stream().findFirst(), Duration.ofSeconds(15));
+            assertThat(event).contains("\"task\":\"outbox-worker\"", "\"kind\":\"background\"");
+        }
+    }
+
+    @Test
     void an_expected_4xx_is_not_reported() {
         try (SentryEnvelopeServer sentry = new SentryEnvelopeServer();
              TestStack stack = TestStack.start(Map.of("SENTRY_DSN", sentry.dsn()))) {
