@@ -1,5 +1,13 @@
 package dev.launchline;
 
+import dev.launchline.admin.AdminAuditLog;
+import dev.launchline.admin.AdminAuthenticator;
+import dev.launchline.admin.AdminHandler;
+import dev.launchline.admin.AdminLeads;
+import dev.launchline.admin.AdminSignups;
+import dev.launchline.admin.AdminTokenRepository;
+import dev.launchline.admin.AdminTokens;
+import dev.launchline.admin.AuditRepository;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
 import dev.launchline.db.EmbeddedPostgres;
@@ -11,15 +19,18 @@ import dev.launchline.health.HealthHandler;
 import dev.launchline.http.Pages;
 import dev.launchline.lead.LeadHandler;
 import dev.launchline.lead.LeadRepository;
+import dev.launchline.lead.LeadSearchRepository;
 import dev.launchline.lead.LeadService;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutboxWorker;
 import dev.launchline.mail.SmtpMailer;
+import dev.launchline.ratelimit.LocalRateLimiter;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import dev.launchline.waitlist.SignupRepository;
+import dev.launchline.waitlist.SignupSearchRepository;
 import dev.launchline.waitlist.SignupService;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
@@ -112,6 +123,18 @@ public final class Launchline implements AutoCloseable {
             LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                     config.mailFrom(), worker::nudge, clock);
 
+            // --- admin ---
+            AuditRepository audit = new AuditRepository();
+            AdminTokens adminTokens = new AdminTokens(database.dsl(), new AdminTokenRepository(), audit, clock);
+            // the lead swaps in the shared (Redis-capable) limiter here
+            AdminAuthenticator adminAuthenticator = new AdminAuthenticator(adminTokens, new LocalRateLimiter(100_000),
+                    config.admin().authFailures(), clock);
+            AdminHandler admin = new AdminHandler(
+                    new AdminSignups(database.dsl(), new SignupSearchRepository(), new SignupRepository(), outbox,
+                            waitlistEmails, waitlists, audit, worker::nudge, clock),
+                    new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
+                    new AdminAuditLog(database.dsl(), audit));
+
             // --- HTTP ---
             Pages pages = new Pages();
             Optional<DevMailServer> capturedMail = devMail;
@@ -122,7 +145,9 @@ public final class Launchline implements AutoCloseable {
                     new HealthHandler(database, outbox, BuildInfo.load(), config.environment(), clock),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
                     pages,
-                    new ClientAddresses(config.edge().trustedProxies()));
+                    new ClientAddresses(config.edge().trustedProxies()),
+                    adminAuthenticator,
+                    admin);
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
             return new Launchline(http, worker, database, devMail, embeddedPostgres);

@@ -1,0 +1,67 @@
+package dev.launchline.admin;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.jooq.JSONB;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * CSV for spreadsheets and scripts: RFC 4180 quoting by Jackson's CSV module, UTF-8, CRLF
+ * line ends, a header row, and every cell that a spreadsheet would run as a formula (starting
+ * with = + - @ tab or CR) prefixed with a ' so it shows as text instead (CSV injection, OWASP).
+ */
+final class CsvExport {
+    private static final CsvMapper CSV = new CsvMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CsvExport() {
+    }
+
+    /** A writer of rows to {@code out}; closing it flushes, but leaves {@code out} open. */
+    static SequenceWriter open(OutputStream out, List<String> header) throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder();
+        header.forEach(schema::addColumn);
+        return CSV.writerFor(String[].class)
+                .with(schema.setUseHeader(true).setLineSeparator("\r\n").build())
+                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValues(out);
+    }
+
+    static String[] cells(List<String> values) {
+        return values.stream().map(CsvExport::neutralise).toArray(String[]::new);
+    }
+
+    static String neutralise(String cell) {
+        if (cell == null || cell.isEmpty()) {
+            return cell;
+        }
+        char first = cell.charAt(0);
+        boolean formula = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+        return formula ? "'" + cell : cell;
+    }
+
+    static String text(Object value) {
+        if (value instanceof OffsetDateTime time) {
+            return time.withOffsetSameInstant(ZoneOffset.UTC).toString();
+        }
+        return value == null ? null : value.toString();
+    }
+
+    static JsonNode json(JSONB value) {
+        try {
+            return JSON.readTree(value == null ? "{}" : value.data());
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("jsonb column held invalid JSON", impossible);
+        }
+    }
+}
