@@ -1,9 +1,14 @@
 package dev.launchline.admin;
 
 import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.UncheckedIOException;
 
 /** HTTP in and out for the admin API; {@link AdminAuthenticator} has let the request in. */
 public final class AdminHandler {
+    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private final AdminSignups signups;
     private final AdminLeads leads;
     private final AdminAuditLog audit;
@@ -35,7 +40,11 @@ public final class AdminHandler {
         var filter = query.signupFilter();
         query.check();
         csv(ctx, "signups.csv");
-        signups.export(filter, query.describe(), AdminAuthenticator.actor(ctx), ctx.outputStream());
+        try {
+            signups.export(filter, query.describe(), AdminAuthenticator.actor(ctx), ctx.outputStream());
+        } catch (UncheckedIOException clientGone) {
+            log.info("signup export stopped: the client went away");
+        }
     }
 
     /** POST /api/v1/admin/signups/{id}/resend-confirmation */
@@ -75,7 +84,11 @@ public final class AdminHandler {
         var filter = query.leadFilter();
         query.check();
         csv(ctx, "leads.csv");
-        leads.export(filter, query.describe(), AdminAuthenticator.actor(ctx), ctx.outputStream());
+        try {
+            leads.export(filter, query.describe(), AdminAuthenticator.actor(ctx), ctx.outputStream());
+        } catch (UncheckedIOException clientGone) {
+            log.info("lead export stopped: the client went away");
+        }
     }
 
     /** DELETE /api/v1/admin/leads/{id} */
