@@ -110,6 +110,23 @@ class AdminExportTest {
     }
 
     @Test
+    void downloads_abandoned_midway_give_their_database_connection_back() throws Exception {
+        stack.db().execute("""
+                insert into signup (waitlist, email, email_key, referral_code, created_at)
+                select 'abandoned', 'quitter' || n || '@bulk.test', 'quitter' || n || '@bulk.test', 'quit-' || n, now()
+                  from generate_series(1, 30000) as n
+                """);
+        int moreThanThePool = Integer.parseInt(stack.env().get("DATABASE_POOL_SIZE")) + 2;
+        for (int i = 0; i < moreThanThePool; i++) {
+            HttpResponse<InputStream> response = admin.stream(read, "/api/v1/admin/signups/export?waitlist=abandoned");
+            try (InputStream body = response.body()) {
+                assertThat(body.readNBytes(1000)).hasSize(1000);
+            } // closed with most of the file unread
+        }
+        assertThat(admin.get(read, "/api/v1/admin/signups?waitlist=abandoned&limit=1").status()).isEqualTo(200);
+    }
+
+    @Test
     void an_export_is_audited_with_its_filters() {
         Http.Response response = admin.get(read, "/api/v1/admin/signups/export?waitlist=audited&status=pending");
         assertThat(response.status()).isEqualTo(200);
