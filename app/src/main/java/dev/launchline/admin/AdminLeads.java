@@ -1,19 +1,15 @@
 package dev.launchline.admin;
 
-import com.fasterxml.jackson.databind.SequenceWriter;
 import dev.launchline.db.schema.tables.records.LeadRecord;
 import dev.launchline.http.ApiException;
 import dev.launchline.lead.LeadFilter;
 import dev.launchline.lead.LeadRepository;
 import dev.launchline.lead.LeadSearchRepository;
-import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /** What admins do with leads: list, look at one, export, erase. */
@@ -55,16 +51,9 @@ public final class AdminLeads {
     /** CSV from a server-side cursor: bounded memory at any size. See {@link AdminSignups#export}. */
     public void export(LeadFilter filter, String filterDescription, Actor actor, OutputStream out) {
         db.transaction(configuration -> audit.record(configuration.dsl(), actor, "leads.export", filterDescription));
-        db.transaction(configuration -> {
-            try (Cursor<LeadRecord> rows = search.stream(configuration.dsl(), filter, AdminSignups.EXPORT_FETCH_SIZE);
-                 SequenceWriter csv = CsvExport.open(out, LeadView.CSV_HEADER)) {
-                for (LeadRecord row : rows) {
-                    csv.write(CsvExport.cells(LeadView.csvRow(row)));
-                }
-            } catch (IOException clientGone) {
-                throw new UncheckedIOException(clientGone);
-            }
-        });
+        db.transaction(configuration -> CsvExport.write(
+                search.stream(configuration.dsl(), filter, AdminSignups.EXPORT_FETCH_SIZE),
+                out, LeadView.CSV_HEADER, LeadView::csvRow));
     }
 
     private static ApiException notFound() {

@@ -1,6 +1,5 @@
 package dev.launchline.admin;
 
-import com.fasterxml.jackson.databind.SequenceWriter;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
@@ -10,14 +9,11 @@ import dev.launchline.waitlist.SignupSearchRepository;
 import dev.launchline.waitlist.Waitlist;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
-import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -115,16 +111,8 @@ public final class AdminSignups {
      */
     public void export(SignupFilter filter, String filterDescription, Actor actor, OutputStream out) {
         db.transaction(configuration -> audit.record(configuration.dsl(), actor, "signups.export", filterDescription));
-        db.transaction(configuration -> {
-            try (Cursor<SignupRecord> rows = search.stream(configuration.dsl(), filter, EXPORT_FETCH_SIZE);
-                 SequenceWriter csv = CsvExport.open(out, SignupView.CSV_HEADER)) {
-                for (SignupRecord row : rows) {
-                    csv.write(CsvExport.cells(SignupView.csvRow(row)));
-                }
-            } catch (IOException clientGone) {
-                throw new UncheckedIOException(clientGone);
-            }
-        });
+        db.transaction(configuration -> CsvExport.write(search.stream(configuration.dsl(), filter, EXPORT_FETCH_SIZE),
+                out, SignupView.CSV_HEADER, SignupView::csvRow));
     }
 
     private static ApiException notFound() {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code launchline admin-token create --name NAME --scope read|write | list | revoke --name NAME}.
@@ -53,8 +54,9 @@ public final class AdminTokenCommand {
             case "revoke" -> List.of("--name");
             default -> List.of();
         };
-        if (!options.get().keySet().equals(new java.util.HashSet<>(expected))) {
-            err.println("launchline: admin-token " + action + " takes " + (expected.isEmpty() ? "no options" : String.join(" and ", expected)));
+        if (!options.get().keySet().equals(Set.copyOf(expected))) {
+            err.println("launchline: admin-token " + action + " takes "
+                    + (expected.isEmpty() ? "no options" : String.join(" and ", expected)));
             err.print(HELP);
             return USAGE;
         }

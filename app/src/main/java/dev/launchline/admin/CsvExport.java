@@ -7,13 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.jooq.Cursor;
 import org.jooq.JSONB;
+import org.jooq.Record;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * CSV for spreadsheets and scripts: RFC 4180 quoting by Jackson's CSV module, UTF-8, CRLF
@@ -35,6 +39,17 @@ final class CsvExport {
                 .with(schema.setUseHeader(true).setLineSeparator("\r\n").build())
                 .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .writeValues(out);
+    }
+
+    /** Writes every row of the cursor as it is read, then flushes; an {@link IOException} means the client left. */
+    static <R extends Record> void write(Cursor<R> rows, OutputStream out, List<String> header, Function<R, List<String>> cells) {
+        try (rows; SequenceWriter csv = open(out, header)) {
+            for (R row : rows) {
+                csv.write(cells(cells.apply(row)));
+            }
+        } catch (IOException clientGone) {
+            throw new UncheckedIOException(clientGone);
+        }
     }
 
     static String[] cells(List<String> values) {

@@ -1,6 +1,8 @@
 package dev.launchline.admin;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * One page of a newest-first list. {@code nextCursor} goes into {@code ?before=} for the next
@@ -9,8 +11,8 @@ import java.util.List;
 public record Page<T>(List<T> items, String nextCursor) {
 
     /** {@code fetched} holds up to {@code limit + 1} rows: the extra one only says "there is more". */
-    static <R, T> Page<T> of(List<R> fetched, int limit, java.util.function.Function<R, T> view,
-                             java.util.function.ToLongFunction<R> id) {
+    static <R, T> Page<T> of(List<R> fetched, int limit, Function<R, T> view,
+                             ToLongFunction<R> id) {
         boolean more = fetched.size() > limit;
         List<R> items = more ? fetched.subList(0, limit) : fetched;
         String next = more ? String.valueOf(id.applyAsLong(items.get(items.size() - 1))) : null;

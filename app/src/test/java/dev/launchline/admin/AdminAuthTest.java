@@ -1,15 +1,20 @@
 package dev.launchline.admin;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.launchline.support.Http;
 import dev.launchline.support.TestStack;
 import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static dev.launchline.db.schema.Tables.ADMIN_AUDIT;
 import static dev.launchline.db.schema.Tables.ADMIN_TOKEN;
@@ -145,6 +150,36 @@ class AdminAuthTest {
             for (Record everyRow : stack.db().fetch("select t::text from " + table + " t")) {
                 assertThat(everyRow.get(0, String.class)).as(table).doesNotContain(randomPart);
             }
+        }
+    }
+
+    @Test
+    void tokens_good_or_bad_and_the_addresses_admins_touch_never_reach_the_logs() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        try {
+            String good = admin.issue("logged-nowhere", "write");
+            String bad = "lla_" + "Z".repeat(43);
+            long id = admin.signup("launch", "secret-person@logs.test", null, null).getId();
+            admin.get(good, "/api/v1/admin/signups?email=secret-person@logs.test");
+            admin.get(good, "/api/v1/admin/signups/export?email_contains=secret-person");
+            admin.post(good, "/api/v1/admin/signups/" + id + "/resend-confirmation");
+            admin.delete(good, "/api/v1/admin/signups/" + id);
+            String attacker = AdminClient.freshIp();
+            for (int i = 0; i <= FAILURE_LIMIT; i++) {
+                admin.send(bad, attacker, "GET", "/api/v1/admin/signups");
+            }
+
+            String logs = captured.list.stream()
+                    .map(event -> event.getFormattedMessage() + " " + event.getMDCPropertyMap())
+                    .collect(Collectors.joining("\n"));
+            assertThat(logs).contains("erased signup " + id)
+                    .doesNotContain(good.substring(4), bad.substring(4), AdminTokens.sha256(good), "secret-person",
+                            attacker);
+        } finally {
+            root.detachAppender(captured);
         }
     }
 
