@@ -181,6 +181,27 @@ class AdminSignupsTest {
         }
 
         @Test
+        void a_change_whose_audit_entry_cannot_be_written_is_not_made_either() {
+            long id = admin.signup("launch", "atomic@audit.test", null, OffsetDateTime.now()).getId();
+            // a real failure inside PostgreSQL at the moment the audit row is inserted
+            stack.db().execute("""
+                    create function refuse_audit() returns trigger language plpgsql as $$
+                    begin raise exception 'audit refused'; end $$;
+                    create trigger refuse_audit before insert on admin_audit
+                        for each row execute function refuse_audit();
+                    """);
+            try {
+                assertThat(admin.post(write, "/api/v1/admin/signups/" + id + "/invite").status()).isEqualTo(500);
+                assertThat(admin.delete(write, "/api/v1/admin/signups/" + id).status()).isEqualTo(500);
+            } finally {
+                stack.db().execute("drop trigger refuse_audit on admin_audit; drop function refuse_audit()");
+            }
+            var signup = stack.db().fetchOne(SIGNUP, SIGNUP.ID.eq(id));
+            assertThat(signup).isNotNull();
+            assertThat(signup.getInvitedAt()).isNull();
+        }
+
+        @Test
         void erasing_a_signup_removes_the_row_and_its_queued_mail_and_is_audited_without_the_address() {
             stack.stopSmtp(); // the confirmation stays queued
             try {
