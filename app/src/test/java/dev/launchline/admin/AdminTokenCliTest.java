@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -93,6 +94,22 @@ class AdminTokenCliTest {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(64);
         assertThat(result.out()).isEmpty();
         assertThat(result.err()).isNotBlank();
+    }
+
+    @Test
+    void without_database_url_the_cli_uses_the_embedded_dev_database_like_the_service() {
+        Map<String, String> env = new HashMap<>(stack.env());
+        env.remove("DATABASE_URL");
+        env.put("EMBEDDED_DATA_DIR", Path.of("target", "admin-cli-embedded").toAbsolutePath().toString());
+
+        AdminClient.Cli created = AdminClient.cli(env, "admin-token", "create", "--name", "embedded", "--scope", "read");
+        AdminClient.Cli listed = AdminClient.cli(env, "admin-token", "list");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(listed.out()).contains("embedded ");
+        // a different database from the stack's: the token is not there
+        assertThat(admin.get(created.out().lines().findFirst().orElseThrow(), "/api/v1/admin/signups").status())
+                .isEqualTo(401);
     }
 
     @Test
