@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import static dev.launchline.db.schema.Tables.ADMIN_AUDIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,11 +103,12 @@ class AdminTokenCliTest {
         env.remove("DATABASE_URL");
         env.put("EMBEDDED_DATA_DIR", Path.of("target", "admin-cli-embedded").toAbsolutePath().toString());
 
-        AdminClient.Cli created = AdminClient.cli(env, "admin-token", "create", "--name", "embedded", "--scope", "read");
+        String name = "embedded-" + UUID.randomUUID(); // the embedded data directory outlives the test run
+        AdminClient.Cli created = AdminClient.cli(env, "admin-token", "create", "--name", name, "--scope", "read");
         AdminClient.Cli listed = AdminClient.cli(env, "admin-token", "list");
 
         assertThat(created.exitCode()).as(created.err()).isZero();
-        assertThat(listed.out()).contains("embedded ");
+        assertThat(listed.out()).contains(name + " ");
         // a different database from the stack's: the token is not there
         assertThat(admin.get(created.out().lines().findFirst().orElseThrow(), "/api/v1/admin/signups").status())
                 .isEqualTo(401);
