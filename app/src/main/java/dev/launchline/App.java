@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.launchline.admin.AdminAuthenticator;
+import dev.launchline.admin.AdminHandler;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.CrossOrigin;
@@ -47,7 +49,9 @@ public final class App {
             Pages pages,
             Edge edge,
             ErrorTracking errorTracking,
-            ClientRateLimits rateLimits) {
+            ClientRateLimits rateLimits,
+            AdminAuthenticator adminAuthenticator,
+            AdminHandler admin) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -102,6 +106,20 @@ public final class App {
             config.routes.post("/api/v1/unsubscribe", handlers.emailLinks()::unsubscribe);
             config.routes.post("/api/v1/erasure", handlers.emailLinks()::erase);
             config.routes.post("/api/v1/forms/{slug}/submissions", handlers.leads()::submit);
+
+            // admin API: bearer token first (GET/HEAD need read, the rest write), then the route
+            config.routes.before("/api/v1/admin/*", handlers.adminAuthenticator()::authenticate);
+            config.routes.get("/api/v1/admin/signups", handlers.admin()::listSignups);
+            config.routes.get("/api/v1/admin/signups/export", handlers.admin()::exportSignups);
+            config.routes.get("/api/v1/admin/signups/{id}", handlers.admin()::getSignup);
+            config.routes.delete("/api/v1/admin/signups/{id}", handlers.admin()::eraseSignup);
+            config.routes.post("/api/v1/admin/signups/{id}/resend-confirmation", handlers.admin()::resendConfirmation);
+            config.routes.post("/api/v1/admin/signups/{id}/invite", handlers.admin()::markInvited);
+            config.routes.get("/api/v1/admin/leads", handlers.admin()::listLeads);
+            config.routes.get("/api/v1/admin/leads/export", handlers.admin()::exportLeads);
+            config.routes.get("/api/v1/admin/leads/{id}", handlers.admin()::getLead);
+            config.routes.delete("/api/v1/admin/leads/{id}", handlers.admin()::eraseLead);
+            config.routes.get("/api/v1/admin/audit", handlers.admin()::auditLog);
 
             // pages reached from email links: a GET shows, only the page's button (a POST) acts
             config.routes.get("/confirm", handlers.emailLinks()::confirmPage);

@@ -1,5 +1,13 @@
 package dev.launchline;
 
+import dev.launchline.admin.AdminAuditLog;
+import dev.launchline.admin.AdminAuthenticator;
+import dev.launchline.admin.AdminHandler;
+import dev.launchline.admin.AdminLeads;
+import dev.launchline.admin.AdminSignups;
+import dev.launchline.admin.AdminTokenRepository;
+import dev.launchline.admin.AdminTokens;
+import dev.launchline.admin.AuditRepository;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
 import dev.launchline.db.EmbeddedPostgres;
@@ -15,6 +23,7 @@ import dev.launchline.health.HealthHandler;
 import dev.launchline.http.Pages;
 import dev.launchline.lead.LeadHandler;
 import dev.launchline.lead.LeadRepository;
+import dev.launchline.lead.LeadSearchRepository;
 import dev.launchline.lead.LeadService;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
@@ -30,6 +39,7 @@ import dev.launchline.token.TokenSigner;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import dev.launchline.waitlist.SignupRepository;
+import dev.launchline.waitlist.SignupSearchRepository;
 import dev.launchline.waitlist.SignupService;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
@@ -149,6 +159,18 @@ public final class Launchline implements AutoCloseable {
             LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                     config.mailFrom(), worker::nudge, clock);
 
+            // --- admin ---
+            AuditRepository audit = new AuditRepository();
+            AdminTokens adminTokens = new AdminTokens(database.dsl(), new AdminTokenRepository(), audit, clock);
+            // failed logins count in the same limiter as everything else: shared through Redis when configured
+            AdminAuthenticator adminAuthenticator = new AdminAuthenticator(adminTokens, rateLimiter,
+                    config.admin().authFailures(), clock);
+            AdminHandler admin = new AdminHandler(
+                    new AdminSignups(database.dsl(), new SignupSearchRepository(), new SignupRepository(), outbox,
+                            waitlistEmails, waitlists, audit, worker::nudge, clock),
+                    new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
+                    new AdminAuditLog(database.dsl(), audit));
+
             // --- HTTP ---
             Pages pages = new Pages();
             Optional<DevMailServer> capturedMail = devMail;
@@ -164,7 +186,9 @@ public final class Launchline implements AutoCloseable {
                             new OriginPolicy(config.funnels(), config.publicBaseUrl()),
                             "https".equals(config.publicBaseUrl().getScheme())),
                     errorTracking,
-                    new ClientRateLimits(rateLimiter, config.rateLimits()));
+                    new ClientRateLimits(rateLimiter, config.rateLimits()),
+                    adminAuthenticator,
+                    admin);
             if (!config.environment().allowsEmbeddedDefaults() && config.edge().trustedProxies().isEmpty()) {
                 log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");

@@ -1,5 +1,6 @@
 package dev.launchline;
 
+import dev.launchline.admin.AdminTokenCommand;
 import dev.launchline.config.ConfigException;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.db.Database;
@@ -7,10 +8,11 @@ import dev.launchline.config.Secret;
 import dev.launchline.health.BuildInfo;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code launchline [serve | check-config | migrate | version]}. Reads the configuration,
+ * {@code launchline [serve | check-config | migrate | version | admin-token]}. Reads the configuration,
  * builds everything, starts; nothing else.
  */
 public final class Main {
@@ -20,6 +22,7 @@ public final class Main {
               check-config   validate the configuration from the environment and exit (0 = valid, 78 = invalid)
               migrate        apply pending database migrations and exit
               version        print the build's version and commit
+              admin-token    create | list | revoke admin API tokens (launchline admin-token for details)
             """;
 
     private Main() {
@@ -28,6 +31,10 @@ public final class Main {
     public static void main(String[] args) {
         String command = args.length == 0 ? "serve" : args[0];
         EnvironmentVariables env = EnvironmentVariables.fromProcess();
+        if (command.equals("admin-token") && System.getProperty("logback.configurationFile") == null) {
+            // stdout carries the new token (scripts capture it): logs go to stderr, warnings only
+            System.setProperty("logback.configurationFile", "logback-cli.xml");
+        }
         selectLogFormat(env);
         switch (command) {
             case "serve" -> serve(loadOrExit(env, System.err));
@@ -37,12 +44,18 @@ public final class Main {
             }
             case "migrate" -> migrate(loadOrExit(env, System.err));
             case "version" -> System.out.println(BuildInfo.load().release());
+            case "admin-token" -> System.exit(adminToken(args, env, System.out, System.err));
             case "help", "--help", "-h" -> System.out.print(USAGE);
             default -> {
                 System.err.print("launchline: unknown command '" + command + "'\n" + USAGE);
                 System.exit(64);
             }
         }
+    }
+
+    /** {@code launchline admin-token ...}; returns the exit code instead of exiting, for tests. */
+    public static int adminToken(String[] args, EnvironmentVariables env, PrintStream out, PrintStream err) {
+        return AdminTokenCommand.run(List.of(args).subList(1, args.length), env, out, err);
     }
 
     static Config loadOrExit(EnvironmentVariables env, PrintStream out) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import static dev.launchline.db.schema.Tables.LEAD;
 
-/** The only code that reads or writes the lead table. */
+/** The only code that writes the lead table (admin searches read it through {@link LeadSearchRepository}). */
 public final class LeadRepository {
 
     /** Empty when the same lead (same dedupe key) is already stored: a double submit or a replay. */
@@ -38,4 +38,10 @@ public final class LeadRepository {
                 .fetchOptional(LEAD.ID);
     }
 
+    /** Erasure: the lead goes, its queued mail goes with it (on delete cascade). */
+    public boolean delete(DSLContext tx, long id) {
+        return tx.deleteFrom(LEAD)
+                .where(LEAD.ID.eq(id))
+                .execute() == 1;
+    }
 }

@@ -16,7 +16,10 @@ import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.row;
 import static org.jooq.impl.DSL.when;
 
-/** The only code that reads or writes the signup table. Every method takes the transaction. */
+/**
+ * The only code that writes the signup table (the admin API's searches read it through
+ * {@link SignupSearchRepository}). Every method takes the transaction.
+ */
 public final class SignupRepository {
     /** Must match the shift in V4__add_signup_position_bucket.sql. */
     private static final int BUCKET_BITS = 10;
@@ -150,6 +153,14 @@ public final class SignupRepository {
     /** Erasure: the row goes, its queued mail goes with it (on delete cascade). */
     public boolean delete(DSLContext tx, long id) {
         return tx.deleteFrom(SIGNUP)
+                .where(SIGNUP.ID.eq(id))
+                .execute() == 1;
+    }
+
+    /** Marks the signup invited; a second call keeps the first time. False when there is no such signup. */
+    public boolean markInvited(DSLContext tx, long id, OffsetDateTime now) {
+        return tx.update(SIGNUP)
+                .set(SIGNUP.INVITED_AT, coalesce(SIGNUP.INVITED_AT, now))
                 .where(SIGNUP.ID.eq(id))
                 .execute() == 1;
     }

@@ -1,0 +1,45 @@
+package dev.launchline.waitlist;
+
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which signups an admin list or export covers. Every part is optional; present parts must
+ * all match. {@code createdFrom} is inclusive, {@code createdBefore} exclusive.
+ */
+public record SignupFilter(Optional<String> waitlist, Optional<Status> status, Optional<String> email,
+                           Optional<String> emailContains, Optional<OffsetDateTime> createdFrom,
+                           Optional<OffsetDateTime> createdBefore) {
+
+    /**
+     * One status per signup, the furthest it got: unsubscribed beats invited beats confirmed
+     * beats pending (signed up, not confirmed yet).
+     */
+    public enum Status {
+        PENDING, CONFIRMED, INVITED, UNSUBSCRIBED;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<Status> parse(String text) {
+            for (Status status : values()) {
+                if (status.id().equals(text)) {
+                    return Optional.of(status);
+                }
+            }
+            return Optional.empty();
+        }
+
+        public static Status of(OffsetDateTime confirmedAt, OffsetDateTime invitedAt, OffsetDateTime unsubscribedAt) {
+            if (unsubscribedAt != null) {
+                return UNSUBSCRIBED;
+            }
+            if (invitedAt != null) {
+                return INVITED;
+            }
+            return confirmedAt != null ? CONFIRMED : PENDING;
+        }
+    }
+}
