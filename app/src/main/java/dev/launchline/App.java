@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.launchline.bots.FormTokenHandler;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.health.HealthHandler;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,7 +38,8 @@ public final class App {
             HealthHandler health,
             Optional<DevMailHandler> devMail,
             Pages pages,
-            ClientAddresses clientAddresses) {
+            ClientAddresses clientAddresses,
+            FormTokenHandler formTokens) {
     }
 
     private App() {
@@ -70,6 +73,7 @@ public final class App {
             config.routes.post("/api/v1/unsubscribe", handlers.emailLinks()::unsubscribe);
             config.routes.post("/api/v1/erasure", handlers.emailLinks()::erase);
             config.routes.post("/api/v1/forms/{slug}/submissions", handlers.leads()::submit);
+            config.routes.get("/api/v1/form-token", handlers.formTokens()::issue);
 
             // pages reached from email links: a GET shows, only the page's button (a POST) acts
             config.routes.get("/confirm", handlers.emailLinks()::confirmPage);
@@ -83,8 +87,11 @@ public final class App {
 
             handlers.devMail().ifPresent(devMail -> {
                 config.routes.get("/_dev/mail", devMail::list);
-                config.routes.get("/", ctx -> ctx.html(handlers.pages().render("dev-home", "Launchline",
-                        Map.of("ref", Optional.ofNullable(ctx.queryParam("ref")).orElse(""))))); // referral links land here
+                config.routes.get("/", ctx -> {
+                    Map<String, String> page = new HashMap<>(handlers.formTokens().formFields()); // bot defence
+                    page.put("ref", Optional.ofNullable(ctx.queryParam("ref")).orElse("")); // referral links land here
+                    ctx.html(handlers.pages().render("dev-home", "Launchline", page));
+                });
             });
         });
     }

@@ -1,5 +1,13 @@
 package dev.launchline;
 
+import dev.launchline.bots.BotDefence;
+import dev.launchline.bots.BotDefenceSettings;
+import dev.launchline.bots.BotDrops;
+import dev.launchline.bots.DisposableDomains;
+import dev.launchline.bots.FormTokenHandler;
+import dev.launchline.bots.FormTokens;
+import dev.launchline.bots.ReferralGuard;
+import dev.launchline.bots.TurnstileVerifier;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
 import dev.launchline.db.EmbeddedPostgres;
@@ -21,6 +29,7 @@ import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.SignupService;
+import dev.launchline.waitlist.UnconfirmedSignupPurge;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
 import io.javalin.Javalin;
@@ -40,6 +49,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running service: the wiring of every part, by hand, in one place. {@link #start} builds
@@ -55,9 +67,14 @@ public final class Launchline implements AutoCloseable {
     private final Database database;
     private final Optional<DevMailServer> devMail;
     private final Optional<EmbeddedPostgres> embeddedPostgres;
+    private final BotDrops botDrops;
+    private final ScheduledExecutorService housekeeping;
 
     private Launchline(Javalin http, OutboxWorker worker, Database database, Optional<DevMailServer> devMail,
-                       Optional<EmbeddedPostgres> embeddedPostgres) {
+                       Optional<EmbeddedPostgres> embeddedPostgres, BotDrops botDrops,
+                       ScheduledExecutorService housekeeping) {
+        this.botDrops = botDrops;
+        this.housekeeping = housekeeping;
         this.http = http;
         this.worker = worker;
         this.database = database;
@@ -69,6 +86,7 @@ public final class Launchline implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Optional<EmbeddedPostgres> embeddedPostgres = Optional.empty();
         Optional<DevMailServer> devMail = Optional.empty();
+        BotDrops botDrops = new BotDrops();
         try {
             // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
             if (config.database().isEmpty()) {
@@ -103,12 +121,24 @@ public final class Launchline implements AutoCloseable {
             OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
                     (email, reason) -> { /* the worker logs it; error tracking (issue 4) will report it here */ });
 
+            // --- bot defence ---
+            BotDefenceSettings botSettings = config.bots();
+            FormTokens formTokens = new FormTokens(tokens, botSettings.minFillTime(), botSettings.formTokenMaxAge(), clock);
+            BotDefence bots = new BotDefence(botSettings, formTokens,
+                    botSettings.turnstileSecret().map(secret -> new TurnstileVerifier(secret,
+                            botSettings.turnstileVerifyUrl(), botSettings.turnstileTimeout())),
+                    botSettings.blockDisposableDomains()
+                            ? DisposableDomains.load(botSettings.disposableDomainsFile(), botSettings.extraDisposableDomains())
+                            : DisposableDomains.none(),
+                    botDrops);
+            ReferralGuard referralGuard = new ReferralGuard(signingKey, botSettings.referralSameNetworkWindow());
+
             // --- funnels ---
             Waitlists waitlists = new Waitlists(config.funnels().waitlists());
             WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, config.publicBaseUrl(),
                     config.mailFrom(), config.confirmationTokenTtl(), clock);
             SignupService signups = new SignupService(database.dsl(), new SignupRepository(), outbox, waitlistEmails,
-                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock);
+                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock, referralGuard);
             LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                     config.mailFrom(), worker::nudge, clock);
 
@@ -116,16 +146,19 @@ public final class Launchline implements AutoCloseable {
             Pages pages = new Pages();
             Optional<DevMailServer> capturedMail = devMail;
             App.Handlers handlers = new App.Handlers(
-                    new SignupHandler(signups, waitlists, config.publicBaseUrl()),
+                    new SignupHandler(signups, waitlists, config.publicBaseUrl(), bots),
                     new EmailLinkHandler(signups, pages),
-                    new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl()),
+                    new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl(), bots),
                     new HealthHandler(database, outbox, BuildInfo.load(), config.environment(), clock),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
                     pages,
-                    new ClientAddresses(config.edge().trustedProxies()));
+                    new ClientAddresses(config.edge().trustedProxies()),
+                    new FormTokenHandler(formTokens, botSettings));
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
-            return new Launchline(http, worker, database, devMail, embeddedPostgres);
+            ScheduledExecutorService housekeeping = startHousekeeping(botSettings.unconfirmedRetention()
+                    .map(retention -> new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)));
+            return new Launchline(http, worker, database, devMail, embeddedPostgres, botDrops, housekeeping);
         } catch (RuntimeException failed) {
             devMail.ifPresent(DevMailServer::close);
             embeddedPostgres.ifPresent(EmbeddedPostgres::close);
@@ -143,6 +176,31 @@ public final class Launchline implements AutoCloseable {
 
     public Optional<DevMailServer> devMail() {
         return devMail;
+    }
+
+    /** What the bot defences caught; for the metrics of issue 4. */
+    public BotDrops botDrops() {
+        return botDrops;
+    }
+
+    /**
+     * Background chores on one daemon thread: the purge of unconfirmed signups, hourly, the first
+     * a minute after start. A failed run (database down) is logged and tried again next hour.
+     */
+    private static ScheduledExecutorService startHousekeeping(Optional<UnconfirmedSignupPurge> purge) {
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        purge.ifPresent(task -> housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                task.purge();
+            } catch (RuntimeException failed) {
+                log.warn("purge of unconfirmed signups failed; retrying in an hour: {}", failed.toString());
+            }
+        }, 1, 60, TimeUnit.MINUTES));
+        return housekeeping;
     }
 
     /** A random key kept in the data directory, so dev links survive restarts. Dev/test only. */
@@ -179,6 +237,7 @@ public final class Launchline implements AutoCloseable {
     public void close() {
         log.info("shutting down");
         http.stop();
+        housekeeping.shutdownNow();
         worker.close();
         database.close();
         devMail.ifPresent(DevMailServer::close);

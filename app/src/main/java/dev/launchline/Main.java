@@ -6,11 +6,16 @@ import dev.launchline.db.Database;
 import dev.launchline.config.Secret;
 import dev.launchline.health.BuildInfo;
 
+import dev.launchline.waitlist.SignupRepository;
+import dev.launchline.waitlist.UnconfirmedSignupPurge;
+
 import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code launchline [serve | check-config | migrate | version]}. Reads the configuration,
+ * {@code launchline [serve | check-config | migrate | purge-unconfirmed | version]}. Reads the configuration,
  * builds everything, starts; nothing else.
  */
 public final class Main {
@@ -19,6 +24,8 @@ public final class Main {
               serve          start the service (the default)
               check-config   validate the configuration from the environment and exit (0 = valid, 78 = invalid)
               migrate        apply pending database migrations and exit
+              purge-unconfirmed
+                             delete signups left unconfirmed longer than UNCONFIRMED_RETENTION_DAYS, and exit
               version        print the build's version and commit
             """;
 
@@ -36,6 +43,7 @@ public final class Main {
                 System.out.println("launchline: configuration is valid for APP_ENV=" + config.environment().id());
             }
             case "migrate" -> migrate(loadOrExit(env, System.err));
+            case "purge-unconfirmed" -> purgeUnconfirmed(loadOrExit(env, System.err));
             case "version" -> System.out.println(BuildInfo.load().release());
             case "help", "--help", "-h" -> System.out.print(USAGE);
             default -> {
@@ -92,6 +100,26 @@ public final class Main {
         try (Database database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2)) {
             database.migrate();
             System.out.println("launchline: database schema is at version " + database.schemaVersion().orElse("none"));
+        }
+    }
+
+    /** The service does this hourly by itself; the command is for operators who want it now. */
+    private static void purgeUnconfirmed(Config config) {
+        Config.Database db = config.database().orElse(null);
+        if (db == null) {
+            System.err.println("launchline: purge-unconfirmed needs DATABASE_URL");
+            System.exit(Config.EXIT_CONFIG);
+        }
+        if (config.bots().unconfirmedRetention().isEmpty()) {
+            System.out.println("launchline: UNCONFIRMED_RETENTION_DAYS=0, unconfirmed signups are kept; nothing deleted");
+            return;
+        }
+        Duration retention = config.bots().unconfirmedRetention().get();
+        try (Database database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2)) {
+            int deleted = new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention,
+                    Clock.systemUTC()).purge();
+            System.out.println("launchline: deleted " + deleted + " signups unconfirmed for more than "
+                    + retention.toDays() + " days");
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.launchline.lead;
 
+import dev.launchline.bots.BotDefence;
+import dev.launchline.bots.BotSignals;
+import dev.launchline.edge.ClientAddresses;
 import dev.launchline.http.ApiException;
+import dev.launchline.http.Fields;
 import dev.launchline.http.RequestBody;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -16,9 +20,11 @@ public final class LeadHandler {
     private final LeadService service;
     private final Map<String, ContactForm> forms;
     private final URI publicBaseUrl;
+    private final BotDefence bots;
 
-    public LeadHandler(LeadService service, List<ContactForm> forms, URI publicBaseUrl) {
+    public LeadHandler(LeadService service, List<ContactForm> forms, URI publicBaseUrl, BotDefence bots) {
         this.service = service;
+        this.bots = bots;
         this.forms = forms.stream().collect(Collectors.toUnmodifiableMap(ContactForm::slug, Function.identity()));
         this.publicBaseUrl = publicBaseUrl;
     }
@@ -29,7 +35,13 @@ public final class LeadHandler {
         if (form == null) {
             throw ApiException.notFound("This form");
         }
-        service.submit(form, LeadRequest.from(RequestBody.read(ctx), form));
+        Fields fields = RequestBody.read(ctx);
+        BotSignals signals = bots.takeSignals(fields);
+        LeadRequest request = LeadRequest.from(fields, form);
+        if (bots.admits(signals, request.email(), ClientAddresses.of(ctx))) {
+            service.submit(form, request);
+        } // else a silent drop: the bot gets the very answer a person gets
+
         if (RequestBody.isHtmlForm(ctx)) {
             ctx.redirect(form.redirectAfterSubmit().map(URI::toString)
                     .orElse(publicBaseUrl + "/thanks?form=" + form.slug()), HttpStatus.SEE_OTHER);

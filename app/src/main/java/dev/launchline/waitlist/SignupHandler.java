@@ -1,5 +1,9 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.bots.BotDefence;
+import dev.launchline.bots.BotSignals;
+import dev.launchline.edge.ClientAddress;
+import dev.launchline.edge.ClientAddresses;
 import dev.launchline.http.ApiException;
 import dev.launchline.http.Fields;
 import dev.launchline.http.RequestBody;
@@ -19,9 +23,11 @@ public final class SignupHandler {
     private final SignupService service;
     private final Waitlists waitlists;
     private final URI publicBaseUrl;
+    private final BotDefence bots;
 
-    public SignupHandler(SignupService service, Waitlists waitlists, URI publicBaseUrl) {
+    public SignupHandler(SignupService service, Waitlists waitlists, URI publicBaseUrl, BotDefence bots) {
         this.service = service;
+        this.bots = bots;
         this.waitlists = waitlists;
         this.publicBaseUrl = publicBaseUrl;
     }
@@ -30,7 +36,13 @@ public final class SignupHandler {
     public void create(Context ctx) {
         Waitlist waitlist = waitlists.find(ctx.pathParam("slug"));
         Fields fields = RequestBody.read(ctx);
-        service.signUp(waitlist, SignupRequest.from(fields, waitlist));
+        BotSignals signals = bots.takeSignals(fields);
+        SignupRequest request = SignupRequest.from(fields, waitlist);
+        ClientAddress client = ClientAddresses.of(ctx);
+        if (bots.admits(signals, request.email(), client)) {
+            service.signUp(waitlist, request, client);
+        } // else a silent drop: the bot gets the very answer a person gets
+
         if (RequestBody.isHtmlForm(ctx)) {
             // a plain <form> on a landing page: send the browser on to the thank-you page
             String thanks = waitlist.redirectAfterSignup().map(URI::toString)
