@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * @param disposableDomainsFile   DISPOSABLE_DOMAINS_FILE: a newer list that replaces the shipped one
  * @param extraDisposableDomains  DISPOSABLE_DOMAINS_EXTRA: comma-separated domains added to the list
  * @param referralSameNetworkWindow REFERRAL_SAME_IP_WINDOW_HOURS: a referee from the referrer's network within
- *                                this long of the referrer's signup earns no credit
+ *                                this long of the referrer's signup earns no credit (0 = rule off)
  * @param unconfirmedRetention    UNCONFIRMED_RETENTION_DAYS: unconfirmed signups older than this are deleted
  *                                (empty = 0 = keep them)
  */

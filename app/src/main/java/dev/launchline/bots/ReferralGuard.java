@@ -65,7 +65,7 @@ public final class ReferralGuard {
             return Optional.of(SELF_REFERRAL);
         }
         boolean sameNetwork = refereeNetworkHash.isPresent() && refereeNetworkHash.get().equals(referrer.networkHash());
-        if (sameNetwork && !now.isAfter(referrer.signedUpAt().plus(sameNetworkWindow))) {
+        if (sameNetwork && !sameNetworkWindow.isZero() && !now.isAfter(referrer.signedUpAt().plus(sameNetworkWindow))) {
             return Optional.of(SAME_NETWORK);
         }
         return Optional.empty();

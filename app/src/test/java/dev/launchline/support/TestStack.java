@@ -2,6 +2,7 @@ package dev.launchline.support;
 
 import dev.launchline.Config;
 import dev.launchline.Launchline;
+import dev.launchline.bots.BotDrops;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.dev.DevMailServer;
 import dev.launchline.dev.DevMailServer.CapturedMail;
@@ -80,6 +81,11 @@ public final class TestStack implements AutoCloseable {
 
     public DSLContext db() {
         return service.database().dsl();
+    }
+
+    /** What the bot defences counted (issue 3). */
+    public BotDrops botDrops() {
+        return service.botDrops();
     }
 
     public Map<String, String> env() {
