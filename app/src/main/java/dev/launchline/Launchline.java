@@ -87,6 +87,7 @@ public final class Launchline implements AutoCloseable {
         Optional<EmbeddedPostgres> embeddedPostgres = Optional.empty();
         Optional<DevMailServer> devMail = Optional.empty();
         BotDrops botDrops = new BotDrops();
+        config.bots().requireHoneypotUnused(config.funnels()); // before anything is started that would need stopping
         try {
             // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
             if (config.database().isEmpty()) {

@@ -2,6 +2,7 @@ package dev.launchline.bots;
 
 import dev.launchline.config.Environment;
 import dev.launchline.config.EnvironmentVariables;
+import dev.launchline.config.Funnels;
 import dev.launchline.config.Secret;
 
 import java.net.URI;
@@ -49,14 +50,27 @@ public record BotDefenceSettings(
         Duration referralSameNetworkWindow,
         Optional<Duration> unconfirmedRetention) {
 
+    /** Reserved in {@link Funnels#RESERVED_FIELDS} too, so no custom field can take the name. */
     public static final String FORM_TOKEN_FIELD = "form_token";
     public static final String TURNSTILE_FIELD = "cf-turnstile-response";
     static final String DEFAULT_VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
+    /**
+     * The honeypot's name is configurable, so only here, with the funnels known, can it be
+     * checked against their custom fields: a shared name would silently drop every real signup.
+     */
+    public void requireHoneypotUnused(Funnels funnels) {
+        boolean taken = funnels.waitlists().stream().anyMatch(w -> w.customFields().contains(honeypotField))
+                || funnels.forms().stream().anyMatch(f -> f.customFields().contains(honeypotField));
+        if (taken) {
+            throw new IllegalStateException("BOT_HONEYPOT_FIELD '" + honeypotField
+                    + "' is also a custom field of a waitlist or form: choose another honeypot name");
+        }
+    }
+
     public static BotDefenceSettings load(EnvironmentVariables env, Environment environment) {
         String honeypot = env.get("BOT_HONEYPOT_FIELD", "website");
-        if (!honeypot.matches("[a-z][a-z0-9_]{0,63}") || Set.of("email", "name", "company", "role", "message",
-                "consent", "ref", "referral_code", FORM_TOKEN_FIELD).contains(honeypot)) {
+        if (!honeypot.matches("[a-z][a-z0-9_]{0,63}") || Funnels.RESERVED_FIELDS.contains(honeypot)) {
             env.problem("BOT_HONEYPOT_FIELD", "must be a lowercase field name (a-z, 0-9, _) that no form uses");
         }
         Duration minFill = Duration.ofSeconds(env.integer("BOT_MIN_FILL_SECONDS", 3, 0, 600));
