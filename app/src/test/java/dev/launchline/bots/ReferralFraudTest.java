@@ -9,8 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -41,12 +39,7 @@ class ReferralFraudTest {
     private static void signUp(String email, String clientIp, String referralCode) {
         String body = "{\"email\": \"" + email + "\""
                 + (referralCode == null ? "" : ", \"referral_code\": \"" + referralCode + "\"") + "}";
-        Http.Response answer = stack.http().send(HttpRequest.newBuilder(
-                        URI.create(stack.http().base() + "/api/v1/waitlists/launch/signups"))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header("CF-Connecting-IP", clientIp)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        Http.Response answer = stack.http().postJsonFrom(clientIp, "/api/v1/waitlists/launch/signups", body);
         assertThat(answer.status()).isEqualTo(202); // a suspect referral never blocks the signup itself
     }
 
