@@ -1,8 +1,8 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.bots.ReferralGuard;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.db.Jsonb;
-import dev.launchline.bots.ReferralGuard;
 import org.jooq.DSLContext;
 import org.jooq.Records;
 
