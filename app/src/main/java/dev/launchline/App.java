@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.launchline.admin.AdminAuthenticator;
 import dev.launchline.admin.AdminHandler;
+import dev.launchline.bots.FormTokenHandler;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.CrossOrigin;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +53,8 @@ public final class App {
             ErrorTracking errorTracking,
             ClientRateLimits rateLimits,
             AdminAuthenticator adminAuthenticator,
-            AdminHandler admin) {
+            AdminHandler admin,
+            FormTokenHandler formTokens) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -83,7 +86,7 @@ public final class App {
             crossOrigin(config, "/api/v1/waitlists/{slug}/signups", ctx -> edge.origins().forWaitlist(ctx.pathParam("slug")));
             crossOrigin(config, "/api/v1/forms/{slug}/submissions", ctx -> edge.origins().forForm(ctx.pathParam("slug")));
             for (String path : List.of("/api/v1/confirmations", "/api/v1/status", "/api/v1/unsubscribe", "/api/v1/erasure",
-                    "/confirm", "/unsubscribe", "/erase")) {
+                    "/api/v1/form-token", "/confirm", "/unsubscribe", "/erase")) {
                 crossOrigin(config, path, ctx -> edge.origins().forAnyFunnel());
             }
             // per client IP, after the origin check and before anything is read or stored; health never limited
@@ -106,6 +109,7 @@ public final class App {
             config.routes.post("/api/v1/unsubscribe", handlers.emailLinks()::unsubscribe);
             config.routes.post("/api/v1/erasure", handlers.emailLinks()::erase);
             config.routes.post("/api/v1/forms/{slug}/submissions", handlers.leads()::submit);
+            config.routes.get("/api/v1/form-token", handlers.formTokens()::issue);
 
             // admin API: bearer token first (GET/HEAD need read, the rest write), then the route
             config.routes.before("/api/v1/admin/*", handlers.adminAuthenticator()::authenticate);
@@ -133,8 +137,11 @@ public final class App {
 
             handlers.devMail().ifPresent(devMail -> {
                 config.routes.get("/_dev/mail", devMail::list);
-                config.routes.get("/", ctx -> ctx.html(handlers.pages().render("dev-home", "Launchline",
-                        Map.of("ref", Optional.ofNullable(ctx.queryParam("ref")).orElse(""))))); // referral links land here
+                config.routes.get("/", ctx -> {
+                    Map<String, String> page = new HashMap<>(handlers.formTokens().formFields()); // bot defence
+                    page.put("ref", Optional.ofNullable(ctx.queryParam("ref")).orElse("")); // referral links land here
+                    ctx.html(handlers.pages().render("dev-home", "Launchline", page));
+                });
             });
         });
     }

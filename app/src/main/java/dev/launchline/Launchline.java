@@ -8,6 +8,14 @@ import dev.launchline.admin.AdminSignups;
 import dev.launchline.admin.AdminTokenRepository;
 import dev.launchline.admin.AdminTokens;
 import dev.launchline.admin.AuditRepository;
+import dev.launchline.bots.BotDefence;
+import dev.launchline.bots.BotDefenceSettings;
+import dev.launchline.bots.BotDrops;
+import dev.launchline.bots.DisposableDomains;
+import dev.launchline.bots.FormTokenHandler;
+import dev.launchline.bots.FormTokens;
+import dev.launchline.bots.ReferralGuard;
+import dev.launchline.bots.TurnstileVerifier;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
 import dev.launchline.db.EmbeddedPostgres;
@@ -41,6 +49,7 @@ import dev.launchline.waitlist.SignupHandler;
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.SignupSearchRepository;
 import dev.launchline.waitlist.SignupService;
+import dev.launchline.waitlist.UnconfirmedSignupPurge;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
 import io.javalin.Javalin;
@@ -60,6 +69,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running service: the wiring of every part, by hand, in one place. {@link #start} builds
@@ -77,11 +89,16 @@ public final class Launchline implements AutoCloseable {
     private final Optional<EmbeddedPostgres> embeddedPostgres;
     private final ErrorTracking errorTracking;
     private final Optional<RedisRateLimiter> redisRateLimiter;
+    private final BotDrops botDrops;
+    private final ScheduledExecutorService housekeeping;
 
     private Launchline(Javalin http, OutboxWorker worker, Database database, Optional<DevMailServer> devMail,
                        Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking,
-                       Optional<RedisRateLimiter> redisRateLimiter) {
+                       Optional<RedisRateLimiter> redisRateLimiter, BotDrops botDrops,
+                       ScheduledExecutorService housekeeping) {
         this.errorTracking = errorTracking;
+        this.botDrops = botDrops;
+        this.housekeeping = housekeeping;
         this.http = http;
         this.worker = worker;
         this.database = database;
@@ -99,6 +116,8 @@ public final class Launchline implements AutoCloseable {
         ErrorTracking errorTracking = ErrorTracking.start(config.sentryDsn().map(Secret::reveal), build.release(),
                 config.environment().id());
         Optional<RedisRateLimiter> redisRateLimiter = Optional.empty();
+        BotDrops botDrops = new BotDrops();
+        config.bots().requireHoneypotUnused(config.funnels()); // before anything is started that would need stopping
         try {
             // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
             if (config.database().isEmpty()) {
@@ -150,12 +169,24 @@ public final class Launchline implements AutoCloseable {
                     },
                     new ConfirmationMailCeiling(rateLimiter, config.rateLimits()));
 
+            // --- bot defence ---
+            BotDefenceSettings botSettings = config.bots();
+            FormTokens formTokens = new FormTokens(tokens, botSettings.minFillTime(), botSettings.formTokenMaxAge(), clock);
+            BotDefence bots = new BotDefence(botSettings, formTokens,
+                    botSettings.turnstileSecret().map(secret -> new TurnstileVerifier(secret,
+                            botSettings.turnstileVerifyUrl(), botSettings.turnstileTimeout())),
+                    botSettings.blockDisposableDomains()
+                            ? DisposableDomains.load(botSettings.disposableDomainsFile(), botSettings.extraDisposableDomains())
+                            : DisposableDomains.none(),
+                    botDrops);
+            ReferralGuard referralGuard = new ReferralGuard(signingKey, botSettings.referralSameNetworkWindow());
+
             // --- funnels ---
             Waitlists waitlists = new Waitlists(config.funnels().waitlists());
             WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, config.publicBaseUrl(),
                     config.mailFrom(), config.confirmationTokenTtl(), clock);
             SignupService signups = new SignupService(database.dsl(), new SignupRepository(), outbox, waitlistEmails,
-                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock);
+                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock, referralGuard);
             LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                     config.mailFrom(), worker::nudge, clock);
 
@@ -175,9 +206,9 @@ public final class Launchline implements AutoCloseable {
             Pages pages = new Pages();
             Optional<DevMailServer> capturedMail = devMail;
             App.Handlers handlers = new App.Handlers(
-                    new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits),
+                    new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits, bots),
                     new EmailLinkHandler(signups, pages),
-                    new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl(), submissionLimits),
+                    new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl(), submissionLimits, bots),
                     new HealthHandler(database, outbox, build, config.environment(), clock),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
                     pages,
@@ -188,14 +219,19 @@ public final class Launchline implements AutoCloseable {
                     errorTracking,
                     new ClientRateLimits(rateLimiter, config.rateLimits()),
                     adminAuthenticator,
-                    admin);
+                    admin,
+                    new FormTokenHandler(formTokens, botSettings));
             if (!config.environment().allowsEmbeddedDefaults() && config.edge().trustedProxies().isEmpty()) {
                 log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");
             }
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
             worker.start();
-            return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter);
+            ScheduledExecutorService housekeeping = startHousekeeping(botSettings.unconfirmedRetention()
+                    .map(retention -> new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)),
+                    errorTracking);
+            return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter,
+                    botDrops, housekeeping);
         } catch (RuntimeException failed) {
             errorTracking.close();
             redisRateLimiter.ifPresent(RedisRateLimiter::close);
@@ -220,6 +256,33 @@ public final class Launchline implements AutoCloseable {
     /** The shared limiter, when REDIS_URL is set: its fallback count is a health signal. */
     public Optional<RedisRateLimiter> redisRateLimiter() {
         return redisRateLimiter;
+    }
+
+    /** What the bot defences caught; for the metrics of issue 4. */
+    public BotDrops botDrops() {
+        return botDrops;
+    }
+
+    /**
+     * Background chores on one daemon thread: the purge of unconfirmed signups, hourly, the first
+     * a minute after start. A failed run (database down) is logged and tried again next hour.
+     */
+    private static ScheduledExecutorService startHousekeeping(Optional<UnconfirmedSignupPurge> purge,
+                                                              ErrorTracking errorTracking) {
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        purge.ifPresent(task -> housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                task.purge();
+            } catch (RuntimeException failed) {
+                log.warn("purge of unconfirmed signups failed; retrying in an hour: {}", failed.toString());
+                errorTracking.backgroundFailed(failed, "purge-unconfirmed");
+            }
+        }, 1, 60, TimeUnit.MINUTES));
+        return housekeeping;
     }
 
     /** A random key kept in the data directory, so dev links survive restarts. Dev/test only. */
@@ -256,6 +319,7 @@ public final class Launchline implements AutoCloseable {
     public void close() {
         log.info("shutting down");
         http.stop();
+        housekeeping.shutdownNow();
         worker.close();
         redisRateLimiter.ifPresent(RedisRateLimiter::close);
         database.close();

@@ -7,12 +7,17 @@ import dev.launchline.db.Database;
 import dev.launchline.config.Secret;
 import dev.launchline.health.BuildInfo;
 
+import dev.launchline.waitlist.SignupRepository;
+import dev.launchline.waitlist.UnconfirmedSignupPurge;
+
 import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code launchline [serve | check-config | migrate | version | admin-token]}. Reads the configuration,
+ * {@code launchline [serve | check-config | migrate | purge-unconfirmed | admin-token | version]}. Reads the configuration,
  * builds everything, starts; nothing else.
  */
 public final class Main {
@@ -21,6 +26,8 @@ public final class Main {
               serve          start the service (the default)
               check-config   validate the configuration from the environment and exit (0 = valid, 78 = invalid)
               migrate        apply pending database migrations and exit
+              purge-unconfirmed
+                             delete signups left unconfirmed longer than UNCONFIRMED_RETENTION_DAYS, and exit
               version        print the build's version and commit
               admin-token    create | list | revoke admin API tokens (launchline admin-token for details)
             """;
@@ -43,6 +50,7 @@ public final class Main {
                 System.out.println("launchline: configuration is valid for APP_ENV=" + config.environment().id());
             }
             case "migrate" -> migrate(loadOrExit(env, System.err));
+            case "purge-unconfirmed" -> purgeUnconfirmed(loadOrExit(env, System.err));
             case "version" -> System.out.println(BuildInfo.load().release());
             case "admin-token" -> System.exit(adminToken(args, env, System.out, System.err));
             case "help", "--help", "-h" -> System.out.print(USAGE);
@@ -105,6 +113,26 @@ public final class Main {
         try (Database database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2)) {
             database.migrate(db.migrationRole());
             System.out.println("launchline: database schema is at version " + database.schemaVersion().orElse("none"));
+        }
+    }
+
+    /** The service does this hourly by itself; the command is for operators who want it now. */
+    private static void purgeUnconfirmed(Config config) {
+        Config.Database db = config.database().orElse(null);
+        if (db == null) {
+            System.err.println("launchline: purge-unconfirmed needs DATABASE_URL");
+            System.exit(Config.EXIT_CONFIG);
+        }
+        if (config.bots().unconfirmedRetention().isEmpty()) {
+            System.out.println("launchline: UNCONFIRMED_RETENTION_DAYS=0, unconfirmed signups are kept; nothing deleted");
+            return;
+        }
+        Duration retention = config.bots().unconfirmedRetention().get();
+        try (Database database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2)) {
+            int deleted = new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention,
+                    Clock.systemUTC()).purge();
+            System.out.println("launchline: deleted " + deleted + " signups unconfirmed for more than "
+                    + retention.toDays() + " days");
         }
     }
 

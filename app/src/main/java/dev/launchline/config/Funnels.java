@@ -31,7 +31,7 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
     public static final Set<String> RESERVED_FIELDS = Set.of(
             "email", "name", "company", "role", "message", "consent", "referral_code", "ref",
             "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer",
-            "landing_page", "custom_fields");
+            "landing_page", "custom_fields", "form_token");
 
     public Optional<Waitlist> waitlist(String slug) {
         return waitlists.stream().filter(w -> w.slug().equals(slug)).findFirst();

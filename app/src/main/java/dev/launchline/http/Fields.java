@@ -121,6 +121,20 @@ public final class Fields {
         return result;
     }
 
+    /**
+     * Removes a field that is not the endpoint's own (the bot defence's honeypot and tokens), so
+     * {@link #rejectUnknown} never sees it. Its text, stripped; blank or absent is empty. A
+     * non-text value comes back as its JSON text: a bot that fills a honeypot with 1 filled it.
+     */
+    public Optional<String> take(String name) {
+        Object value = values.remove(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        String text = value instanceof String raw ? raw.strip() : String.valueOf(value);
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
     /** Every field not in {@code known} is a problem: a typo should not be silently dropped. */
     public void rejectUnknown(Set<String> known) {
         for (String name : values.keySet()) {

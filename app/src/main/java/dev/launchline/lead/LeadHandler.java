@@ -1,6 +1,10 @@
 package dev.launchline.lead;
 
+import dev.launchline.bots.BotDefence;
+import dev.launchline.bots.BotSignals;
+import dev.launchline.edge.ClientAddresses;
 import dev.launchline.http.ApiException;
+import dev.launchline.http.Fields;
 import dev.launchline.http.RequestBody;
 import dev.launchline.ratelimit.SubmissionLimits;
 import io.javalin.http.Context;
@@ -18,9 +22,12 @@ public final class LeadHandler {
     private final Map<String, ContactForm> forms;
     private final URI publicBaseUrl;
     private final SubmissionLimits limits;
+    private final BotDefence bots;
 
-    public LeadHandler(LeadService service, List<ContactForm> forms, URI publicBaseUrl, SubmissionLimits limits) {
+    public LeadHandler(LeadService service, List<ContactForm> forms, URI publicBaseUrl, SubmissionLimits limits,
+                       BotDefence bots) {
         this.service = service;
+        this.bots = bots;
         this.forms = forms.stream().collect(Collectors.toUnmodifiableMap(ContactForm::slug, Function.identity()));
         this.publicBaseUrl = publicBaseUrl;
         this.limits = limits;
@@ -32,9 +39,15 @@ public final class LeadHandler {
         if (form == null) {
             throw ApiException.notFound("This form");
         }
-        LeadRequest request = LeadRequest.from(RequestBody.read(ctx), form);
-        limits.checkEmail(request.email().key()); // the acknowledgement goes to this address: no list-bombing
-        service.submit(form, request);
+        Fields fields = RequestBody.read(ctx);
+        BotSignals signals = bots.takeSignals(fields);
+        LeadRequest request = LeadRequest.from(fields, form);
+        if (bots.admits(signals, request.email(), ClientAddresses.of(ctx))) {
+            // after the bot checks, so dropped bots spend none of the address's allowance
+            limits.checkEmail(request.email().key()); // the acknowledgement goes to this address: no list-bombing
+            service.submit(form, request);
+        } // else a silent drop: the bot gets the very answer a person gets
+
         if (RequestBody.isHtmlForm(ctx)) {
             ctx.redirect(form.redirectAfterSubmit().map(URI::toString)
                     .orElse(publicBaseUrl + "/thanks?form=" + form.slug()), HttpStatus.SEE_OTHER);

@@ -23,7 +23,9 @@ import java.util.Optional;
 public final class TokenSigner {
 
     public enum Purpose {
-        CONFIRM("c"), STATUS("s"), UNSUBSCRIBE("u");
+        CONFIRM("c"), STATUS("s"), UNSUBSCRIBE("u"),
+        /** Issued with a form; the subject is the issue time in epoch milliseconds (bot defence). */
+        FORM("f");
 
         private final String code;
 

@@ -1,5 +1,9 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.bots.BotDefence;
+import dev.launchline.bots.BotSignals;
+import dev.launchline.edge.ClientAddress;
+import dev.launchline.edge.ClientAddresses;
 import dev.launchline.http.ApiException;
 import dev.launchline.http.Fields;
 import dev.launchline.http.RequestBody;
@@ -21,9 +25,12 @@ public final class SignupHandler {
     private final Waitlists waitlists;
     private final URI publicBaseUrl;
     private final SubmissionLimits limits;
+    private final BotDefence bots;
 
-    public SignupHandler(SignupService service, Waitlists waitlists, URI publicBaseUrl, SubmissionLimits limits) {
+    public SignupHandler(SignupService service, Waitlists waitlists, URI publicBaseUrl, SubmissionLimits limits,
+                         BotDefence bots) {
         this.service = service;
+        this.bots = bots;
         this.waitlists = waitlists;
         this.publicBaseUrl = publicBaseUrl;
         this.limits = limits;
@@ -33,13 +40,19 @@ public final class SignupHandler {
     public void create(Context ctx) {
         Waitlist waitlist = waitlists.find(ctx.pathParam("slug"));
         Fields fields = RequestBody.read(ctx);
+        BotSignals signals = bots.takeSignals(fields);
         SignupRequest request = SignupRequest.from(fields, waitlist);
-        limits.checkEmail(request.email().key()); // before the transaction: a refused signup stores nothing
-        if (request.referralCode().isPresent()
-                && !limits.mayCreditReferral(waitlist.slug(), request.referralCode().get())) {
-            request = request.withoutReferral();
-        }
-        service.signUp(waitlist, request);
+        ClientAddress client = ClientAddresses.of(ctx);
+        if (bots.admits(signals, request.email(), client)) {
+            // after the bot checks, so dropped bots spend none of the victim address's allowance
+            limits.checkEmail(request.email().key()); // before the transaction: a refused signup stores nothing
+            if (request.referralCode().isPresent()
+                    && !limits.mayCreditReferral(waitlist.slug(), request.referralCode().get())) {
+                request = request.withoutReferral();
+            }
+            service.signUp(waitlist, request, client);
+        } // else a silent drop: the bot gets the very answer a person gets
+
         if (RequestBody.isHtmlForm(ctx)) {
             // a plain <form> on a landing page: send the browser on to the thank-you page
             String thanks = waitlist.redirectAfterSignup().map(URI::toString)

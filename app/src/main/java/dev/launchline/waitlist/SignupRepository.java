@@ -1,8 +1,10 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.bots.ReferralGuard;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.db.Jsonb;
 import org.jooq.DSLContext;
+import org.jooq.Records;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -21,6 +23,17 @@ import static org.jooq.impl.DSL.when;
  * {@link SignupSearchRepository}). Every method takes the transaction.
  */
 public final class SignupRepository {
+
+    /**
+     * Who referred a new signup, whether it will count, and the new signup's network hash.
+     *
+     * @param referrerId         null when no (known) referral code came with the signup
+     * @param notCredited        null when the referral counts once confirmed; else why not
+     * @param refereeNetworkHash null when the client address was unknown
+     */
+    public record ReferredBy(Long referrerId, String notCredited, String refereeNetworkHash) {
+    }
+
     /** Must match the shift in V4__add_signup_position_bucket.sql. */
     private static final int BUCKET_BITS = 10;
 
@@ -30,7 +43,7 @@ public final class SignupRepository {
      * whole and stays locked by this transaction: no second round trip to read it.
      */
     public Optional<SignupRecord> insertIfNew(DSLContext tx, String waitlist, SignupRequest request,
-                                              String referralCode, Long referredBy, OffsetDateTime now) {
+                                              String referralCode, ReferredBy referral, OffsetDateTime now) {
         var attribution = request.attribution();
         return tx.insertInto(SIGNUP)
                 .set(SIGNUP.WAITLIST, waitlist)
@@ -42,7 +55,9 @@ public final class SignupRepository {
                 .set(SIGNUP.CUSTOM_FIELDS, Jsonb.of(request.customFields()))
                 .set(SIGNUP.CONSENT, request.consent())
                 .set(SIGNUP.REFERRAL_CODE, referralCode)
-                .set(SIGNUP.REFERRED_BY, referredBy)
+                .set(SIGNUP.REFERRED_BY, referral.referrerId())
+                .set(SIGNUP.REFERRAL_NOT_CREDITED, referral.notCredited())
+                .set(SIGNUP.CLIENT_NETWORK_HASH, referral.refereeNetworkHash())
                 .set(SIGNUP.UTM_SOURCE, attribution.utmSource().orElse(null))
                 .set(SIGNUP.UTM_MEDIUM, attribution.utmMedium().orElse(null))
                 .set(SIGNUP.UTM_CAMPAIGN, attribution.utmCampaign().orElse(null))
@@ -58,12 +73,12 @@ public final class SignupRepository {
                 .fetchOptional();
     }
 
-    public Optional<Long> idByReferralCode(DSLContext tx, String waitlist, String referralCode) {
-        return tx.select(SIGNUP.ID)
+    public Optional<ReferralGuard.Referrer> referrerByCode(DSLContext tx, String waitlist, String referralCode) {
+        return tx.select(SIGNUP.ID, SIGNUP.EMAIL_KEY, SIGNUP.CLIENT_NETWORK_HASH, SIGNUP.CREATED_AT)
                 .from(SIGNUP)
                 .where(SIGNUP.REFERRAL_CODE.eq(referralCode))
                 .and(SIGNUP.WAITLIST.eq(waitlist))
-                .fetchOptional(SIGNUP.ID);
+                .fetchOptional(Records.mapping(ReferralGuard.Referrer::new));
     }
 
     /** Locks the row: concurrent repeat signups of one address queue here, so one mail goes out. */
@@ -147,6 +162,27 @@ public final class SignupRepository {
                 .set(SIGNUP.UNSUBSCRIBED_AT, now)
                 .where(SIGNUP.ID.eq(id))
                 .and(SIGNUP.UNSUBSCRIBED_AT.isNull())
+                .execute();
+    }
+
+    /**
+     * Deletes up to {@code limit} signups never confirmed and not mailed since {@code cutoff}
+     * (a person who asked again yesterday keeps a working link). Small batches keep locks short;
+     * SKIP LOCKED lets a confirming person, or a second instance purging too, go first. Queued
+     * mail goes with the rows (on delete cascade), referrals they made lose their referrer.
+     */
+    public int deleteUnconfirmedBefore(DSLContext tx, OffsetDateTime cutoff, int limit) {
+        var batch = tx.select(SIGNUP.ID)
+                .from(SIGNUP)
+                .where(SIGNUP.CONFIRMED_AT.isNull())
+                .and(SIGNUP.CREATED_AT.lt(cutoff))
+                .and(SIGNUP.LAST_MAILED_AT.isNull().or(SIGNUP.LAST_MAILED_AT.lt(cutoff)))
+                .orderBy(SIGNUP.CREATED_AT)
+                .limit(limit)
+                .forUpdate()
+                .skipLocked();
+        return tx.deleteFrom(SIGNUP)
+                .where(SIGNUP.ID.in(batch))
                 .execute();
     }
 

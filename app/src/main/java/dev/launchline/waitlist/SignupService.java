@@ -1,6 +1,8 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.bots.ReferralGuard;
 import dev.launchline.db.schema.tables.records.SignupRecord;
+import dev.launchline.edge.ClientAddress;
 import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.token.TokenSigner;
@@ -43,11 +45,12 @@ public final class SignupService {
     private final Duration resendCooldown;
     private final Runnable mailQueued;
     private final Clock clock;
+    private final ReferralGuard referralGuard;
     private final SecureRandom random = new SecureRandom();
 
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
-                         Clock clock) {
+                         Clock clock, ReferralGuard referralGuard) {
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -57,6 +60,7 @@ public final class SignupService {
         this.resendCooldown = resendCooldown;
         this.mailQueued = mailQueued;
         this.clock = clock;
+        this.referralGuard = referralGuard;
     }
 
     /**
@@ -64,13 +68,19 @@ public final class SignupService {
      * (confirmation or status link) unless a mail went out within the cooldown. The caller
      * learns nothing about which case it was: that is the no-enumeration promise.
      */
-    public void signUp(Waitlist waitlist, SignupRequest request) {
+    public void signUp(Waitlist waitlist, SignupRequest request, ClientAddress client) {
+        Optional<String> networkHash = referralGuard.networkHash(client);
         boolean queued = db.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
             OffsetDateTime now = now();
-            Long referredBy = request.referralCode()
-                    .flatMap(code -> signups.idByReferralCode(tx, waitlist.slug(), code))
+            Optional<ReferralGuard.Referrer> referrer = request.referralCode()
+                    .flatMap(code -> signups.referrerByCode(tx, waitlist.slug(), code));
+            // decided now, while the referee's network is known; applied (or not) when they confirm
+            String notCredited = referrer
+                    .flatMap(r -> referralGuard.whyNotCredited(r, request.email().key(), networkHash, now))
                     .orElse(null);
+            SignupRepository.ReferredBy referredBy = new SignupRepository.ReferredBy(
+                    referrer.map(ReferralGuard.Referrer::id).orElse(null), notCredited, networkHash.orElse(null));
             for (int attempt = 0; attempt < 3; attempt++) {
                 Optional<SignupRecord> inserted = signups.insertIfNew(tx, waitlist.slug(), request, referralCode(),
                         referredBy, now);
@@ -143,7 +153,7 @@ public final class SignupService {
 
     private void confirmAndAnnounce(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
         SignupRecord confirmed = signups.confirm(tx, signup.getId(), waitlist.referralBoost(), now);
-        if (confirmed.getReferredBy() != null) {
+        if (confirmed.getReferredBy() != null && confirmed.getReferralNotCredited() == null) {
             // referral graph edges always point to an earlier signup, so this lock order cannot cycle
             signups.creditReferral(tx, confirmed.getReferredBy(), waitlist.referralBoost());
         }

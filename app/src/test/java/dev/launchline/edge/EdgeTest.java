@@ -178,6 +178,16 @@ class EdgeTest {
         }
 
         @Test
+        void a_landing_page_on_a_funnel_origin_may_read_a_form_token_and_others_may_not() {
+            Response own = stack.http().request("GET", "/api/v1/form-token", "Origin", "https://rocket.test");
+            Response foreign = stack.http().request("GET", "/api/v1/form-token", "Origin", "https://evil.test");
+
+            assertThat(own.status()).isEqualTo(200);
+            assertThat(own.header("Access-Control-Allow-Origin")).isEqualTo("https://rocket.test");
+            assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
+        }
+
+        @Test
         void a_preflight_from_a_foreign_origin_is_refused() {
             Response response = stack.http().request("OPTIONS", "/api/v1/waitlists/launch/signups",
                     "Origin", "https://evil.test", "Access-Control-Request-Method", "POST");

@@ -64,6 +64,15 @@ public final class Http {
                 .method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A JSON post as forwarded by a trusted proxy for {@code clientIp} (start the stack with TRUSTED_PROXIES). */
+    public Response postJsonFrom(String clientIp, String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("CF-Connecting-IP", clientIp)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response postForm(String path, String formBody) {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")

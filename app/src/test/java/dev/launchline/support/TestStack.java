@@ -2,6 +2,7 @@ package dev.launchline.support;
 
 import dev.launchline.Config;
 import dev.launchline.Launchline;
+import dev.launchline.bots.BotDrops;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.dev.DevMailServer;
 import dev.launchline.dev.DevMailServer.CapturedMail;
@@ -89,6 +90,11 @@ public final class TestStack implements AutoCloseable {
 
     public Launchline service() {
         return service;
+    }
+
+    /** What the bot defences counted (issue 3). */
+    public BotDrops botDrops() {
+        return service.botDrops();
     }
 
     public Map<String, String> env() {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static dev.launchline.db.schema.Tables.SIGNUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,8 +28,9 @@ class FunnelTest {
 
     @Test
     void signup_confirm_status_referral_and_one_click_unsubscribe() {
-        // positions are absolute, so this story gets a waitlist (a database) of its own
-        try (TestStack own = TestStack.start()) {
+        // positions are absolute, so this story gets a waitlist (a database) of its own; every request
+        // here comes from 127.0.0.1, so the same-network referral rule is off (ReferralFraudTest covers it)
+        try (TestStack own = TestStack.start(Map.of("REFERRAL_SAME_IP_WINDOW_HOURS", "0"))) {
             TestStack shared = stack;
             stack = own;
             try {
