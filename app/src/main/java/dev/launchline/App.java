@@ -14,6 +14,8 @@ import dev.launchline.edge.OriginLock;
 import dev.launchline.edge.OriginPolicy;
 import dev.launchline.errors.ErrorTracking;
 import dev.launchline.health.HealthHandler;
+import dev.launchline.metrics.Metrics;
+import dev.launchline.metrics.MetricsHandler;
 import dev.launchline.http.ErrorMapper;
 import dev.launchline.http.Pages;
 import dev.launchline.http.RequestBody;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.util.List;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +57,9 @@ public final class App {
             ClientRateLimits rateLimits,
             AdminAuthenticator adminAuthenticator,
             AdminHandler admin,
-            FormTokenHandler formTokens) {
+            FormTokenHandler formTokens,
+            Metrics metrics,
+            MetricsHandler metricsHandler) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -73,7 +78,7 @@ public final class App {
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(jsonMapper(), false));
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000)); // finish in-flight requests
-            config.requestLogger.http(App::logRequest);
+            config.requestLogger.http((ctx, millis) -> logRequest(ctx, millis, handlers.metrics()));
             errors.install(config);
 
             Edge edge = handlers.edge();
@@ -102,6 +107,7 @@ public final class App {
             config.routes.get("/healthz", handlers.health()::live);
             config.routes.get("/readyz", handlers.health()::ready);
             config.routes.get("/version", handlers.health()::version);
+            config.routes.get("/metrics", handlers.metricsHandler()::scrape);
 
             config.routes.post("/api/v1/waitlists/{slug}/signups", handlers.signups()::create);
             config.routes.post("/api/v1/confirmations", handlers.emailLinks()::confirm);
@@ -171,9 +177,11 @@ public final class App {
         ctx.header("Cache-Control", "no-store");
     }
 
-    private static void logRequest(Context ctx, Float millis) {
+    private static void logRequest(Context ctx, Float millis, Metrics metrics) {
         // the route template, never the raw path or query: those may hold tokens
         String route = ctx.endpoint() == null ? "(unmatched)" : ctx.endpoint().path;
+        metrics.recordRequest(ctx.method().name(), route, ctx.status().getCode(),
+                Duration.ofNanos((long) (millis * 1_000_000)));
         accessLog.info("{} {} -> {} in {} ms", ctx.method(), route, ctx.status().getCode(), Math.round(millis));
         MDC.remove("request_id");
     }

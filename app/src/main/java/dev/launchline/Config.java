@@ -48,7 +48,8 @@ public record Config(
         RateLimitSettings rateLimits,
         BotDefenceSettings bots,
         AdminSettings admin,
-        Optional<Secret> sentryDsn) {
+        Optional<Secret> sentryDsn,
+        Optional<Secret> metricsToken) {
 
     /**
      * An external PostgreSQL. Empty in dev/test means "start the embedded one". The migration
@@ -143,6 +144,9 @@ public record Config(
         BotDefenceSettings bots = BotDefenceSettings.load(env, environment);
         AdminSettings admin = AdminSettings.load(env, environment);
         Optional<Secret> sentryDsn = env.secret("SENTRY_DSN");
+        Optional<Secret> metricsToken = env.secret("METRICS_TOKEN");
+        metricsToken.filter(token -> token.reveal().length() < 32)
+                .ifPresent(token -> env.problem("METRICS_TOKEN", "too short: use at least 32 random characters"));
         sentryDsn.filter(dsn -> !dsn.reveal().matches("https?://[^@/\\s]+@[^/\\s]+/\\S*\\d+"))
                 .ifPresent(dsn -> env.problem("SENTRY_DSN", "must be a DSN such as https://<key>@o0.ingest.sentry.io/<project>"));
 
@@ -152,7 +156,7 @@ public record Config(
         return new Config(environment, bindHost, port, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
                 logFormat.equals("json"), templates, edge, rateLimits, bots, admin,
-                sentryDsn);
+                sentryDsn, metricsToken);
     }
 
     private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {

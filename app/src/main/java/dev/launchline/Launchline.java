@@ -28,6 +28,8 @@ import dev.launchline.edge.OriginPolicy;
 import dev.launchline.errors.ErrorTracking;
 import dev.launchline.health.BuildInfo;
 import dev.launchline.health.HealthHandler;
+import dev.launchline.metrics.Metrics;
+import dev.launchline.metrics.MetricsHandler;
 import dev.launchline.http.Pages;
 import dev.launchline.lead.LeadHandler;
 import dev.launchline.lead.LeadRepository;
@@ -91,11 +93,13 @@ public final class Launchline implements AutoCloseable {
     private final Optional<RedisRateLimiter> redisRateLimiter;
     private final BotDrops botDrops;
     private final ScheduledExecutorService housekeeping;
+    private final Metrics metrics;
 
     private Launchline(Javalin http, OutboxWorker worker, Database database, Optional<DevMailServer> devMail,
                        Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking,
                        Optional<RedisRateLimiter> redisRateLimiter, BotDrops botDrops,
-                       ScheduledExecutorService housekeeping) {
+                       ScheduledExecutorService housekeeping, Metrics metrics) {
+        this.metrics = metrics;
         this.errorTracking = errorTracking;
         this.botDrops = botDrops;
         this.housekeeping = housekeeping;
@@ -117,6 +121,7 @@ public final class Launchline implements AutoCloseable {
                 config.environment().id());
         Optional<RedisRateLimiter> redisRateLimiter = Optional.empty();
         BotDrops botDrops = new BotDrops();
+        Metrics metrics = new Metrics(build.release(), config.environment().id());
         config.bots().requireHoneypotUnused(config.funnels()); // before anything is started that would need stopping
         try {
             // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
@@ -220,7 +225,9 @@ public final class Launchline implements AutoCloseable {
                     new ClientRateLimits(rateLimiter, config.rateLimits()),
                     adminAuthenticator,
                     admin,
-                    new FormTokenHandler(formTokens, botSettings));
+                    new FormTokenHandler(formTokens, botSettings),
+                    metrics,
+                    new MetricsHandler(metrics, config.metricsToken(), config.environment().allowsEmbeddedDefaults()));
             if (!config.environment().allowsEmbeddedDefaults() && config.edge().trustedProxies().isEmpty()) {
                 log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");
@@ -231,7 +238,7 @@ public final class Launchline implements AutoCloseable {
                     .map(retention -> new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)),
                     errorTracking);
             return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter,
-                    botDrops, housekeeping);
+                    botDrops, housekeeping, metrics);
         } catch (RuntimeException failed) {
             errorTracking.close();
             redisRateLimiter.ifPresent(RedisRateLimiter::close);
@@ -256,6 +263,10 @@ public final class Launchline implements AutoCloseable {
     /** The shared limiter, when REDIS_URL is set: its fallback count is a health signal. */
     public Optional<RedisRateLimiter> redisRateLimiter() {
         return redisRateLimiter;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** What the bot defences caught; for the metrics of issue 4. */
@@ -325,6 +336,7 @@ public final class Launchline implements AutoCloseable {
         database.close();
         devMail.ifPresent(DevMailServer::close);
         embeddedPostgres.ifPresent(EmbeddedPostgres::close);
+        metrics.close();
         errorTracking.close(); // last: sends what is still queued, within its own timeout
         log.info("stopped");
     }
