@@ -1,5 +1,6 @@
 package dev.launchline.mail;
 
+import dev.launchline.db.FixedStatement;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
@@ -41,21 +42,26 @@ public final class OutboxRepository {
 
     /** Queues an email inside the caller's transaction: it exists exactly when the lead does. */
     public void enqueue(DSLContext tx, OutgoingEmail email, Long signupId, Long leadId) {
-        tx.insertInto(OUTBOX_EMAIL)
-                .set(OUTBOX_EMAIL.MESSAGE_ID, "<" + UUID.randomUUID() + "@" + messageIdDomain + ">")
-                .set(OUTBOX_EMAIL.KIND, email.kind())
-                .set(OUTBOX_EMAIL.SIGNUP_ID, signupId)
-                .set(OUTBOX_EMAIL.LEAD_ID, leadId)
-                .set(OUTBOX_EMAIL.SENDER, email.sender())
-                .set(OUTBOX_EMAIL.RECIPIENT, email.recipient())
-                .set(OUTBOX_EMAIL.REPLY_TO, email.replyTo().orElse(null))
-                .set(OUTBOX_EMAIL.SUBJECT, email.subject())
-                .set(OUTBOX_EMAIL.TEXT_BODY, email.textBody())
-                .set(OUTBOX_EMAIL.HTML_BODY, email.htmlBody())
-                .set(OUTBOX_EMAIL.UNSUBSCRIBE_URL, email.unsubscribeUrl().orElse(null))
-                .set(OUTBOX_EMAIL.NEXT_ATTEMPT_AT, now())
-                .execute();
+        ENQUEUE.execute(tx,
+                "<" + UUID.randomUUID() + "@" + messageIdDomain + ">",
+                email.kind(),
+                signupId,
+                leadId,
+                email.sender(),
+                email.recipient(),
+                email.replyTo().orElse(null),
+                email.subject(),
+                email.textBody(),
+                email.htmlBody(),
+                email.unsubscribeUrl().orElse(null),
+                now());
     }
+
+    /* Fixed SQL over plain JDBC, as SignupRepository's insert: it runs once per signup and lead. */
+    private static final FixedStatement ENQUEUE = new FixedStatement("""
+            insert into outbox_email (message_id, kind, signup_id, lead_id, sender, recipient, reply_to,
+                                      subject, text_body, html_body, unsubscribe_url, next_attempt_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
 
     /**
      * Leases up to {@code limit} due emails to one worker. SKIP LOCKED lets several instances

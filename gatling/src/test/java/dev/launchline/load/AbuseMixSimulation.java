@@ -28,7 +28,7 @@ public class AbuseMixSimulation extends LaunchlineSimulation {
 
     {
         int duration = intProperty("duration", 30);
-        setUp(
+        setUp(afterWarmUp(
                 scenario("flood")
                         .feed(floodRequests())
                         .exec(http("flood")
@@ -46,7 +46,7 @@ public class AbuseMixSimulation extends LaunchlineSimulation {
                 scenario("abuse")
                         .feed(uniqueEmails())
                         .exec(signup())
-                        .injectOpen(constantUsersPerSec(intProperty("rate", 20)).during(duration)))
+                        .injectOpen(constantUsersPerSec(intProperty("rate", 20)).during(duration))))
                 .protocols(protocol())
                 .assertions(assertions());
     }

@@ -23,7 +23,7 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  */
 public class FunnelSimulation extends LaunchlineSimulation {
     {
-        setUp(scenario("funnel")
+        setUp(afterWarmUp(scenario("funnel")
                 .feed(uniqueEmails())
                 .exec(signup())
                 .exec(awaitMail("Confirm", "confirmToken", "/confirm?token="))
@@ -35,7 +35,7 @@ public class FunnelSimulation extends LaunchlineSimulation {
                 .exec(http("status")
                         .get("/api/v1/status?token=#{statusToken}")
                         .check(status().is(200), jsonPath("$.position").ofInt().gt(0)))
-                .injectOpen(constantUsersPerSec(intProperty("rate", 5)).during(intProperty("duration", 30))))
+                .injectOpen(constantUsersPerSec(intProperty("rate", 5)).during(intProperty("duration", 30)))))
                 .protocols(protocol())
                 .assertions(assertions());
     }

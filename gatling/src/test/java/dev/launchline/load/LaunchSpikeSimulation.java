@@ -11,12 +11,12 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 public class LaunchSpikeSimulation extends LaunchlineSimulation {
     {
         int peak = intProperty("peak", 500);
-        setUp(scenario("spike")
+        setUp(afterWarmUp(scenario("spike")
                 .feed(uniqueEmails())
                 .exec(signup())
                 .injectOpen(
                         rampUsersPerSec(0).to(peak).during(intProperty("ramp", 10)),
-                        constantUsersPerSec(peak).during(intProperty("hold", 60))))
+                        constantUsersPerSec(peak).during(intProperty("hold", 60)))))
                 .protocols(protocol())
                 .assertions(budgets.forRequest("spike", "signup"));
     }

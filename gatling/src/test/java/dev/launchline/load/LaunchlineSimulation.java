@@ -1,6 +1,7 @@
 package dev.launchline.load;
 
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -56,7 +59,11 @@ public abstract class LaunchlineSimulation extends Simulation {
 
     /** POST a signup for #{email}; 202 is the only success, and each one is counted. */
     protected ChainBuilder signup() {
-        return exec(http("signup")
+        return signup("signup");
+    }
+
+    protected ChainBuilder signup(String requestName) {
+        return exec(http(requestName)
                 .post("/api/v1/waitlists/" + waitlist + "/signups")
                 .body(StringBody("{\"email\": \"#{email}\", \"utm_source\": \"gatling\"}"))
                 .check(status().is(202)))
@@ -66,6 +73,26 @@ public abstract class LaunchlineSimulation extends Simulation {
                     }
                     return session;
                 });
+    }
+
+    /**
+     * The measured load, after -Dwarmup seconds of signups at -DwarmupRate per second (defaults:
+     * 20 s at 100/s against the fresh local stack, none against -DbaseUrl). A fresh JVM spends
+     * its first seconds compiling the hot paths, so without this a short run measures the JIT,
+     * not the service. The warm-up requests are named "warm-up signup": budgets never apply to
+     * them, and they are counted for the "no lead lost" check like any other. -Dwarmup=0 measures
+     * a cold start.
+     */
+    protected PopulationBuilder[] afterWarmUp(PopulationBuilder... measured) {
+        int seconds = intProperty("warmup", target.isLocal() ? 20 : 0);
+        if (seconds == 0) {
+            return measured;
+        }
+        return new PopulationBuilder[] {scenario("warm-up")
+                .feed(uniqueEmails())
+                .exec(signup("warm-up signup"))
+                .injectOpen(constantUsersPerSec(intProperty("warmupRate", 100)).during(seconds))
+                .andThen(measured)};
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +49,11 @@ public final class LoadTarget implements AutoCloseable {
         return baseUrl;
     }
 
+    /** A fresh stack started for this run (not a deployment given by -DbaseUrl). */
+    public boolean isLocal() {
+        return service.isPresent();
+    }
+
     private static LoadTarget startLocal() {
         Path dir = Path.of(System.getProperty("launchline.load.dir", "target"), "load-" + Instant.now().getEpochSecond())
                 .toAbsolutePath();
@@ -54,11 +61,16 @@ public final class LoadTarget implements AutoCloseable {
         postgres.createDatabaseIfMissing("launchline");
         int port = freePort();
         String baseUrl = "http://127.0.0.1:" + port;
-        ProcessBuilder builder = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + System.getProperty("serviceHeap", "512m"),
-                "-cp", System.getProperty("java.class.path"),
-                "dev.launchline.Main", "serve")
+                "-Xmx" + System.getProperty("serviceHeap", "512m")));
+        // e.g. -DserviceJvmArgs="-XX:StartFlightRecording=filename=target/service.jfr,settings=profile"
+        String extra = System.getProperty("serviceJvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.launchline.Main", "serve"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("service.log").toFile());
         builder.environment().put("APP_ENV", "test"); // embedded SMTP with the /_dev/mail inbox, no Sentry etc.

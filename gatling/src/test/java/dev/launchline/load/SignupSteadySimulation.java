@@ -9,10 +9,10 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
  */
 public class SignupSteadySimulation extends LaunchlineSimulation {
     {
-        setUp(scenario("steady")
+        setUp(afterWarmUp(scenario("steady")
                 .feed(uniqueEmails())
                 .exec(signup())
-                .injectOpen(constantUsersPerSec(intProperty("rate", 100)).during(intProperty("duration", 30))))
+                .injectOpen(constantUsersPerSec(intProperty("rate", 100)).during(intProperty("duration", 30)))))
                 .protocols(protocol())
                 .assertions(budgets.forRequest("steady", "signup"));
     }
