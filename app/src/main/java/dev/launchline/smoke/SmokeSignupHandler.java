@@ -9,7 +9,6 @@ import dev.launchline.waitlist.Waitlist;
 import dev.launchline.waitlist.Waitlists;
 import io.javalin.http.Context;
 
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,11 +29,13 @@ public final class SmokeSignupHandler {
         Fields fields = RequestBody.read(ctx);
         String slug = fields.requiredText("waitlist", 64);
         String rawEmail = fields.requiredText("email", 320);
+        if (rawEmail != null && EmailAddress.parse(rawEmail, false).isEmpty()) {
+            fields.problem("email", "must be a valid email address");
+        }
         fields.rejectUnknown(Set.of("waitlist", "email"));
         fields.throwIfInvalid();
         Waitlist waitlist = waitlists.find(slug);
-        EmailAddress email = EmailAddress.parse(rawEmail, waitlist.foldGmailDots())
-                .orElseThrow(() -> ApiException.validation(Map.of("email", "must be a valid email address")));
+        EmailAddress email = EmailAddress.parse(rawEmail, waitlist.foldGmailDots()).orElseThrow();
         ctx.status(201).json(smoke.create(waitlist, email, AdminAuthenticator.actor(ctx)));
     }
 
