@@ -143,7 +143,8 @@ public final class SmokeCommand {
             // nothing was stored (or, if the answer was lost, the purge of unconfirmed signups takes it)
             return Result.failed("cannot reach " + baseUrl + " (" + describe(unreachable) + ")");
         }
-        if (created.status() == 401 || created.status() == 403) {
+        // 403 "forbidden" is the token's scope; another 403 (the origin lock) is not about the token
+        if (created.status() == 401 || (created.status() == 403 && created.code().equals("forbidden"))) {
             return Result.failed("admin token refused (HTTP " + created.status() + ": " + created.message() + ")");
         }
         if (created.status() != 201) {
@@ -218,6 +219,10 @@ public final class SmokeCommand {
             } catch (IOException notJson) {
                 return JSON.missingNode();
             }
+        }
+
+        String code() {
+            return json().path("error").path("code").asText("");
         }
 
         /** The error shape's message, or the start of whatever came back (a proxy's page, say). */
