@@ -168,6 +168,19 @@ class SmokeCheckTest {
         }
     }
 
+    @Test
+    void behind_an_origin_lock_a_run_that_bypasses_the_edge_is_not_blamed_on_the_token() {
+        try (TestStack locked = TestStack.start(Map.of("ORIGIN_LOCK_SECRET", "origin-lock-secret-0123456789abcdef0123"))) {
+            String token = issueToken(locked, "smoke-monitor", "write");
+
+            Run run = smoke(locked, Map.of("SMOKE_ADMIN_TOKEN", token));
+
+            assertThat(run.exitCode()).isEqualTo(SmokeCommand.FAILED);
+            assertThat(run.out()).isEqualTo("smoke FAILED: could not store the test signup "
+                    + "(HTTP 403: Requests must come through the website's edge.)\n");
+        }
+    }
+
     @Nested
     class ATestSignup {
         @Test
@@ -216,6 +229,10 @@ class SmokeCheckTest {
                     .execute();
             assertThat(stack.http().postJson("/api/v1/waitlists/instant/signups", "{\"email\": \"" + email + "\"}")
                     .status()).isEqualTo(202);
+
+            // nor does an admin's resend
+            assertThat(admin(writeToken, "POST", "/api/v1/admin/signups/" + testId + "/resend-confirmation", null)
+                    .status()).isEqualTo(409);
 
             var row = stack.db().fetchSingle(SIGNUP, SIGNUP.ID.eq(testId));
             assertThat(row.getConfirmedAt()).isNull();
