@@ -22,6 +22,7 @@ import dev.launchline.http.RequestBody;
 import dev.launchline.http.RequestIds;
 import dev.launchline.lead.LeadHandler;
 import dev.launchline.ratelimit.ClientRateLimits;
+import dev.launchline.smoke.SmokeSignupHandler;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import io.javalin.Javalin;
@@ -59,7 +60,8 @@ public final class App {
             AdminHandler admin,
             FormTokenHandler formTokens,
             Metrics metrics,
-            MetricsHandler metricsHandler) {
+            MetricsHandler metricsHandler,
+            SmokeSignupHandler smoke) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -130,6 +132,10 @@ public final class App {
             config.routes.get("/api/v1/admin/leads/{id}", handlers.admin()::getLead);
             config.routes.delete("/api/v1/admin/leads/{id}", handlers.admin()::eraseLead);
             config.routes.get("/api/v1/admin/audit", handlers.admin()::auditLog);
+            // the synthetic smoke check (launchline smoke): create a test signup, watch its mail, delete it
+            config.routes.post("/api/v1/admin/smoke-signups", handlers.smoke()::create);
+            config.routes.get("/api/v1/admin/smoke-signups/{id}", handlers.smoke()::status);
+            config.routes.delete("/api/v1/admin/smoke-signups/{id}", handlers.smoke()::delete);
 
             // pages reached from email links: a GET shows, only the page's button (a POST) acts
             config.routes.get("/confirm", handlers.emailLinks()::confirmPage);

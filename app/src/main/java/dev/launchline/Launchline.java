@@ -45,6 +45,8 @@ import dev.launchline.ratelimit.LocalRateLimiter;
 import dev.launchline.ratelimit.RateLimiter;
 import dev.launchline.ratelimit.RedisRateLimiter;
 import dev.launchline.ratelimit.SubmissionLimits;
+import dev.launchline.smoke.SmokeSignupHandler;
+import dev.launchline.smoke.SmokeSignups;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
@@ -227,7 +229,9 @@ public final class Launchline implements AutoCloseable {
                     admin,
                     new FormTokenHandler(formTokens, botSettings),
                     metrics,
-                    new MetricsHandler(metrics, config.metricsToken(), config.environment().allowsEmbeddedDefaults()));
+                    new MetricsHandler(metrics, config.metricsToken(), config.environment().allowsEmbeddedDefaults()),
+                    new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
+                            waitlistEmails, audit, worker::nudge, clock), waitlists));
             if (!config.environment().allowsEmbeddedDefaults() && config.edge().trustedProxies().isEmpty()) {
                 log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");

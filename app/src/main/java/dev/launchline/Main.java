@@ -6,6 +6,7 @@ import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.db.Database;
 import dev.launchline.config.Secret;
 import dev.launchline.health.BuildInfo;
+import dev.launchline.smoke.SmokeCommand;
 
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.UnconfirmedSignupPurge;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code launchline [serve | check-config | migrate | purge-unconfirmed | admin-token | version]}. Reads the configuration,
+ * {@code launchline [serve | check-config | migrate | purge-unconfirmed | admin-token | smoke | version]}. Reads the configuration,
  * builds everything, starts; nothing else.
  */
 public final class Main {
@@ -30,6 +31,8 @@ public final class Main {
                              delete signups left unconfirmed longer than UNCONFIRMED_RETENTION_DAYS, and exit
               version        print the build's version and commit
               admin-token    create | list | revoke admin API tokens (launchline admin-token for details)
+              smoke          end-to-end check of a deployed service: test signup, mail accepted by SMTP, clean-up
+                             (launchline smoke for details; exit 0 ok, 1 failed)
             """;
 
     private Main() {
@@ -38,8 +41,9 @@ public final class Main {
     public static void main(String[] args) {
         String command = args.length == 0 ? "serve" : args[0];
         EnvironmentVariables env = EnvironmentVariables.fromProcess();
-        if (command.equals("admin-token") && System.getProperty("logback.configurationFile") == null) {
-            // stdout carries the new token (scripts capture it): logs go to stderr, warnings only
+        if ((command.equals("admin-token") || command.equals("smoke"))
+                && System.getProperty("logback.configurationFile") == null) {
+            // stdout carries the new token / the smoke verdict (scripts capture it): logs go to stderr, warnings only
             System.setProperty("logback.configurationFile", "logback-cli.xml");
         }
         selectLogFormat(env);
@@ -53,6 +57,7 @@ public final class Main {
             case "purge-unconfirmed" -> purgeUnconfirmed(loadOrExit(env, System.err));
             case "version" -> System.out.println(BuildInfo.load().release());
             case "admin-token" -> System.exit(adminToken(args, env, System.out, System.err));
+            case "smoke" -> System.exit(smoke(args, env, System.out, System.err));
             case "help", "--help", "-h" -> System.out.print(USAGE);
             default -> {
                 System.err.print("launchline: unknown command '" + command + "'\n" + USAGE);
@@ -64,6 +69,11 @@ public final class Main {
     /** {@code launchline admin-token ...}; returns the exit code instead of exiting, for tests. */
     public static int adminToken(String[] args, EnvironmentVariables env, PrintStream out, PrintStream err) {
         return AdminTokenCommand.run(List.of(args).subList(1, args.length), env, out, err);
+    }
+
+    /** {@code launchline smoke ...}; returns the exit code instead of exiting, for tests. Needs no Config. */
+    public static int smoke(String[] args, EnvironmentVariables env, PrintStream out, PrintStream err) {
+        return SmokeCommand.run(List.of(args).subList(1, args.length), env, out, err);
     }
 
     static Config loadOrExit(EnvironmentVariables env, PrintStream out) {

@@ -26,7 +26,7 @@ final class AdminQuery {
     static final int MAX_PAGE_SIZE = 500;
     private static final Set<String> PAGING = Set.of("limit", "before");
     private static final Set<String> SIGNUP_FILTERS =
-            Set.of("waitlist", "status", "email", "email_contains", "created_from", "created_before");
+            Set.of("waitlist", "status", "email", "email_contains", "created_from", "created_before", "test");
     private static final Set<String> LEAD_FILTERS =
             Set.of("form", "email", "email_contains", "created_from", "created_before");
 
@@ -61,7 +61,9 @@ final class AdminQuery {
     SignupFilter signupFilter() {
         return new SignupFilter(text("waitlist", 64), parsed("status", SignupFilter.Status::parse,
                 "one of pending, confirmed, invited, unsubscribed"), text("email", 320), text("email_contains", 320),
-                time("created_from"), time("created_before"));
+                time("created_from"), time("created_before"),
+                parsed("test", SignupFilter.TestSignups::parse, "one of exclude, include, only")
+                        .orElse(SignupFilter.TestSignups.EXCLUDE));
     }
 
     LeadFilter leadFilter() {

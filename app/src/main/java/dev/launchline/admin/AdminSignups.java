@@ -64,6 +64,10 @@ public final class AdminSignups {
         SignupRecord resent = db.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
             SignupRecord signup = signups.lockById(tx, id).orElseThrow(AdminSignups::notFound);
+            if (signup.getIsTest()) {
+                // a smoke check's signup gets exactly the one confirmation the check watches
+                throw new ApiException(409, "smoke_signup", "This is a smoke-check signup; run the smoke check again.");
+            }
             if (signup.getUnsubscribedAt() != null) {
                 throw new ApiException(409, "unsubscribed", "This person unsubscribed; no mail is sent to them.");
             }

@@ -14,13 +14,13 @@ public record SignupView(
         JsonNode customFields, boolean consent, String referralCode, Long referredBy, int confirmedReferrals,
         String utmSource, String utmMedium, String utmCampaign, String utmTerm, String utmContent,
         String referrer, String landingPage, OffsetDateTime createdAt, OffsetDateTime confirmedAt,
-        OffsetDateTime invitedAt, OffsetDateTime unsubscribedAt) {
+        OffsetDateTime invitedAt, OffsetDateTime unsubscribedAt, boolean test) {
 
     static final List<String> CSV_HEADER = List.of(
             "id", "waitlist", "status", "email", "name", "company", "role", "custom_fields", "consent",
             "referral_code", "referred_by", "confirmed_referrals", "utm_source", "utm_medium", "utm_campaign",
             "utm_term", "utm_content", "referrer", "landing_page", "created_at", "confirmed_at", "invited_at",
-            "unsubscribed_at");
+            "unsubscribed_at", "test");
 
     static SignupView of(SignupRecord row) {
         return new SignupView(row.getId(), row.getWaitlist(),
@@ -29,7 +29,7 @@ public record SignupView(
                 CsvExport.json(row.getCustomFields()), row.getConsent(), row.getReferralCode(), row.getReferredBy(),
                 row.getConfirmedReferrals(), row.getUtmSource(), row.getUtmMedium(), row.getUtmCampaign(),
                 row.getUtmTerm(), row.getUtmContent(), row.getReferrer(), row.getLandingPage(), row.getCreatedAt(),
-                row.getConfirmedAt(), row.getInvitedAt(), row.getUnsubscribedAt());
+                row.getConfirmedAt(), row.getInvitedAt(), row.getUnsubscribedAt(), row.getIsTest());
     }
 
     /** The CSV cells, in {@link #CSV_HEADER} order; straight from the row, no JSON tree in between. */
@@ -41,6 +41,7 @@ public record SignupView(
                 String.valueOf(row.getConfirmedReferrals()), row.getUtmSource(), row.getUtmMedium(),
                 row.getUtmCampaign(), row.getUtmTerm(), row.getUtmContent(), row.getReferrer(), row.getLandingPage(),
                 CsvExport.text(row.getCreatedAt()), CsvExport.text(row.getConfirmedAt()),
-                CsvExport.text(row.getInvitedAt()), CsvExport.text(row.getUnsubscribedAt()));
+                CsvExport.text(row.getInvitedAt()), CsvExport.text(row.getUnsubscribedAt()),
+                String.valueOf(row.getIsTest()));
     }
 }

@@ -143,6 +143,16 @@ public final class OutboxRepository {
         return new Backlog(undelivered.value1(), Optional.ofNullable(undelivered.value2()), dead);
     }
 
+    /** The newest mail of this kind for a signup (served by outbox_email_signup_idx), for the smoke check. */
+    public Optional<OutboxEmailRecord> latestFor(long signupId, String kind) {
+        return db.selectFrom(OUTBOX_EMAIL)
+                .where(OUTBOX_EMAIL.SIGNUP_ID.eq(signupId))
+                .and(OUTBOX_EMAIL.KIND.eq(kind))
+                .orderBy(OUTBOX_EMAIL.ID.desc())
+                .limit(1)
+                .fetchOptional();
+    }
+
     public OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }

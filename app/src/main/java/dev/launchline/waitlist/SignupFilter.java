@@ -6,11 +6,26 @@ import java.util.Optional;
 
 /**
  * Which signups an admin list or export covers. Every part is optional; present parts must
- * all match. {@code createdFrom} is inclusive, {@code createdBefore} exclusive.
+ * all match. {@code createdFrom} is inclusive, {@code createdBefore} exclusive. Test signups
+ * are excluded unless {@code testSignups} says otherwise.
  */
 public record SignupFilter(Optional<String> waitlist, Optional<Status> status, Optional<String> email,
                            Optional<String> emailContains, Optional<OffsetDateTime> createdFrom,
-                           Optional<OffsetDateTime> createdBefore) {
+                           Optional<OffsetDateTime> createdBefore, TestSignups testSignups) {
+
+    /** Smoke-check signups (is_test): left out unless asked for, so no count or export holds them. */
+    public enum TestSignups {
+        EXCLUDE, INCLUDE, ONLY;
+
+        public static Optional<TestSignups> parse(String text) {
+            for (TestSignups choice : values()) {
+                if (choice.name().toLowerCase(Locale.ROOT).equals(text)) {
+                    return Optional.of(choice);
+                }
+            }
+            return Optional.empty();
+        }
+    }
 
     /**
      * One status per signup, the furthest it got: unsubscribed beats invited beats confirmed

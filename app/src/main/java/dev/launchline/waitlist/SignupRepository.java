@@ -4,6 +4,7 @@ import dev.launchline.bots.ReferralGuard;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.db.FixedStatement;
 import dev.launchline.db.Jsonb;
+import dev.launchline.email.EmailAddress;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Records;
@@ -98,6 +99,7 @@ public final class SignupRepository {
             signup.setCreatedAt(now);
             signup.setLastMailedAt(now);
             signup.setConfirmedReferrals(0);
+            signup.setIsTest(false);
             signup.changed(false);
             return signup;
         });
@@ -120,11 +122,32 @@ public final class SignupRepository {
             on conflict do nothing
             returning id""");
 
+    /**
+     * Inserts a smoke-check signup (is_test): no referral, no attribution, nothing from the
+     * public. Empty when the address or the code is taken, as in {@link #insertIfNew}.
+     */
+    public Optional<SignupRecord> insertTestIfNew(DSLContext tx, String waitlist, EmailAddress email,
+                                                  String referralCode, OffsetDateTime now) {
+        return tx.insertInto(SIGNUP)
+                .set(SIGNUP.WAITLIST, waitlist)
+                .set(SIGNUP.EMAIL, email.address())
+                .set(SIGNUP.EMAIL_KEY, email.key())
+                .set(SIGNUP.REFERRAL_CODE, referralCode)
+                .set(SIGNUP.IS_TEST, true)
+                .set(SIGNUP.CREATED_AT, now)
+                .set(SIGNUP.LAST_MAILED_AT, now)
+                .onConflictDoNothing()
+                .returning()
+                .fetchOptional();
+    }
+
+    /** A test signup's code earns nothing: it is never a referrer. */
     public Optional<ReferralGuard.Referrer> referrerByCode(DSLContext tx, String waitlist, String referralCode) {
         return tx.select(SIGNUP.ID, SIGNUP.EMAIL_KEY, SIGNUP.CLIENT_NETWORK_HASH, SIGNUP.CREATED_AT)
                 .from(SIGNUP)
                 .where(SIGNUP.REFERRAL_CODE.eq(referralCode))
                 .and(SIGNUP.WAITLIST.eq(waitlist))
+                .and(SIGNUP.IS_TEST.isFalse())
                 .fetchOptional(Records.mapping(ReferralGuard.Referrer::new));
     }
 
@@ -237,6 +260,14 @@ public final class SignupRepository {
     public boolean delete(DSLContext tx, long id) {
         return tx.deleteFrom(SIGNUP)
                 .where(SIGNUP.ID.eq(id))
+                .execute() == 1;
+    }
+
+    /** Deletes a smoke-check signup and its mail; never a real person's row, whatever the id. */
+    public boolean deleteTest(DSLContext tx, long id) {
+        return tx.deleteFrom(SIGNUP)
+                .where(SIGNUP.ID.eq(id))
+                .and(SIGNUP.IS_TEST.isTrue())
                 .execute() == 1;
     }
 

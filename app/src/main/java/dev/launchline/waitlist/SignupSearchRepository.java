@@ -47,7 +47,12 @@ public final class SignupSearchRepository {
                 // contains() escapes % and _ in the value: a search for "a_b" finds only "a_b"
                 .and(filter.emailContains().map(SIGNUP.EMAIL::containsIgnoreCase).orElse(noCondition()))
                 .and(filter.createdFrom().map(SIGNUP.CREATED_AT::ge).orElse(noCondition()))
-                .and(filter.createdBefore().map(SIGNUP.CREATED_AT::lt).orElse(noCondition()));
+                .and(filter.createdBefore().map(SIGNUP.CREATED_AT::lt).orElse(noCondition()))
+                .and(switch (filter.testSignups()) {
+                    case EXCLUDE -> SIGNUP.IS_TEST.isFalse();
+                    case INCLUDE -> noCondition();
+                    case ONLY -> SIGNUP.IS_TEST.isTrue();
+                });
     }
 
     /** The same precedence as {@link SignupFilter.Status#of}. */

@@ -113,6 +113,11 @@ public final class SignupService {
     private boolean remindExistingSignup(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
         boolean withinCooldown = signup.getLastMailedAt() != null
                 && signup.getLastMailedAt().isAfter(now.minus(resendCooldown));
+        if (signup.getIsTest()) {
+            // a smoke check's row gets the one confirmation it checks, and nothing more
+            log.info("repeat signup {} on waitlist {}: no mail (smoke-check signup)", signup.getId(), waitlist.slug());
+            return false;
+        }
         if (signup.getUnsubscribedAt() != null || withinCooldown) {
             log.info("repeat signup {} on waitlist {}: no mail (unsubscribed or within cooldown)",
                     signup.getId(), waitlist.slug());
@@ -137,6 +142,10 @@ public final class SignupService {
         Confirmation confirmation = db.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
             SignupRecord signup = signups.lockById(tx, id).orElseThrow(SignupService::linkNoLongerValid);
+            if (signup.getIsTest()) {
+                // a smoke check's row never joins the line (V10 forbids it) and gets no further mail
+                throw linkNoLongerValid();
+            }
             Waitlist waitlist = waitlists.require(signup.getWaitlist());
             if (signup.getConfirmedAt() != null) {
                 return new Confirmation(waitlist, true, emails.statusLink(id));
