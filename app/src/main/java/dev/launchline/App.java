@@ -130,6 +130,7 @@ public final class App {
             config.routes.get("/api/v1/admin/leads/{id}", handlers.admin()::getLead);
             config.routes.delete("/api/v1/admin/leads/{id}", handlers.admin()::eraseLead);
             config.routes.get("/api/v1/admin/audit", handlers.admin()::auditLog);
+            config.routes.get("/api/v1/admin/health", handlers.health()::ready);
 
             // pages reached from email links: a GET shows, only the page's button (a POST) acts
             config.routes.get("/confirm", handlers.emailLinks()::confirmPage);

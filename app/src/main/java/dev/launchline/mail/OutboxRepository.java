@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
 import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.select;
 
@@ -127,7 +128,7 @@ public final class OutboxRepository {
     }
 
     public Backlog backlog() {
-        // both counts come from the partial index outbox_email_due_idx / a small dead set
+        // both counts come from partial indexes: outbox_email_due_idx and outbox_email_dead_idx (V12)
         Record2<Integer, OffsetDateTime> undelivered = db
                 .select(count(), min(OUTBOX_EMAIL.CREATED_AT))
                 .from(OUTBOX_EMAIL)
@@ -135,6 +136,23 @@ public final class OutboxRepository {
                 .fetchOne();
         int dead = db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq(DEAD));
         return new Backlog(undelivered.value1(), Optional.ofNullable(undelivered.value2()), dead);
+    }
+
+    /** When an email last left: the newest sent_at (index outbox_email_sent_at_idx), empty before the first. */
+    public Optional<OffsetDateTime> lastSentAt() {
+        return Optional.ofNullable(db
+                .select(max(OUTBOX_EMAIL.SENT_AT))
+                .from(OUTBOX_EMAIL)
+                .fetchOne(0, OffsetDateTime.class));
+    }
+
+    /**
+     * Emails given up on since {@code since}: markFailed stamps next_attempt_at with the moment
+     * of the dead-lettering, and the partial index outbox_email_dead_idx holds only dead rows.
+     */
+    public int deadSince(OffsetDateTime since) {
+        return db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq(DEAD)
+                .and(OUTBOX_EMAIL.NEXT_ATTEMPT_AT.ge(since)));
     }
 
     public OffsetDateTime now() {
