@@ -14,13 +14,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Is the funnel taking leads, and is mail leaving? Read from the database, so the answer
  * survives restarts and covers every instance; one reading is reused for
  * {@link HealthSettings#cacheFor()}, so readiness probes, the admin API and metric scrapes
- * together cost at most one set of (indexed) queries per period. A reading that failed is
- * cached too: a database outage must not make every scrape wait for a connection timeout.
+ * together cost at most one set of (indexed) queries per period.
+ *
+ * <p>Only the very first caller waits for a reading. After that an old reading is answered at
+ * once while a fresh one is taken in the background: during a database outage a scrape must
+ * not wait out the pool's connection timeout (it would, every time, and blow the scrape timeout).
  */
 public final class LeadCaptureHealth {
     private static final Logger log = LoggerFactory.getLogger(LeadCaptureHealth.class);
@@ -47,6 +51,7 @@ public final class LeadCaptureHealth {
     private final OutboxRepository outbox;
     private final HealthSettings settings;
     private final Clock clock;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile Cached cached;
 
     public LeadCaptureHealth(DSLContext db, SignupRepository signups, LeadRepository leads, OutboxRepository outbox,
@@ -66,17 +71,24 @@ public final class LeadCaptureHealth {
     /** The latest reading, at most {@code cacheFor} old; empty when the database could not be read. */
     public Optional<Reading> current() {
         Cached latest = cached;
-        if (fresh(latest)) {
-            return latest.reading();
-        }
-        synchronized (this) { // concurrent callers wait for one reading instead of each making their own
-            latest = cached;
-            if (!fresh(latest)) {
-                latest = new Cached(read(), System.nanoTime());
-                cached = latest;
+        if (latest == null) {
+            synchronized (this) { // the first callers wait for one reading instead of each making their own
+                if (cached == null) {
+                    cached = new Cached(read(), System.nanoTime());
+                }
+                return cached.reading();
             }
-            return latest.reading();
         }
+        if (!fresh(latest) && refreshing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("lead-capture-health").start(() -> {
+                try {
+                    cached = new Cached(read(), System.nanoTime());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
+        return latest.reading();
     }
 
     private boolean fresh(Cached latest) {

@@ -158,6 +158,19 @@ class LeadCaptureMetricsTest {
         }
     }
 
+    @Test
+    void with_the_database_gone_the_scrape_still_answers_and_the_database_gauges_read_nan() {
+        String nowhere = "jdbc:postgresql://127.0.0.1:" + TestStack.freePort() + "/launchline";
+        try (TestStack stack = TestStack.start(Map.of("DATABASE_URL", nowhere, "MIGRATE_ON_START", "false"))) {
+            Scrape scrape = Scrape.of(stack);
+
+            assertThat(scrape.value("launchline_outbox_backlog_emails")).isNaN();
+            assertThat(scrape.value("launchline_outbox_oldest_pending_age_seconds")).isNaN();
+            assertThat(scrape.value("hikaricp_connections_max", "pool", "launchline")).isEqualTo(4);
+            assertThat(stack.http().get("/readyz").status()).isEqualTo(503);
+        }
+    }
+
     private static Response signUp(TestStack stack, String waitlist, String email) {
         return stack.http().postJson("/api/v1/waitlists/" + waitlist + "/signups", "{\"email\": \"" + email + "\"}");
     }
