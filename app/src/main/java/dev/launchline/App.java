@@ -136,6 +136,7 @@ public final class App {
             config.routes.post("/api/v1/admin/smoke-signups", handlers.smoke()::create);
             config.routes.get("/api/v1/admin/smoke-signups/{id}", handlers.smoke()::status);
             config.routes.delete("/api/v1/admin/smoke-signups/{id}", handlers.smoke()::delete);
+            config.routes.get("/api/v1/admin/health", handlers.health()::ready);
 
             // pages reached from email links: a GET shows, only the page's button (a POST) acts
             config.routes.get("/confirm", handlers.emailLinks()::confirmPage);

@@ -8,6 +8,7 @@ import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Funnels;
 import dev.launchline.config.Secret;
 import dev.launchline.edge.EdgeSettings;
+import dev.launchline.health.HealthSettings;
 import dev.launchline.ratelimit.RateLimitSettings;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -49,7 +50,8 @@ public record Config(
         BotDefenceSettings bots,
         AdminSettings admin,
         Optional<Secret> sentryDsn,
-        Optional<Secret> metricsToken) {
+        Optional<Secret> metricsToken,
+        HealthSettings health) {
 
     /**
      * An external PostgreSQL. Empty in dev/test means "start the embedded one". The migration
@@ -143,6 +145,7 @@ public record Config(
         RateLimitSettings rateLimits = RateLimitSettings.load(env, environment);
         BotDefenceSettings bots = BotDefenceSettings.load(env, environment);
         AdminSettings admin = AdminSettings.load(env, environment);
+        HealthSettings health = HealthSettings.load(env, environment);
         Optional<Secret> sentryDsn = env.secret("SENTRY_DSN");
         Optional<Secret> metricsToken = env.secret("METRICS_TOKEN");
         metricsToken.filter(token -> token.reveal().length() < 32)
@@ -156,7 +159,7 @@ public record Config(
         return new Config(environment, bindHost, port, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
                 logFormat.equals("json"), templates, edge, rateLimits, bots, admin,
-                sentryDsn, metricsToken);
+                sentryDsn, metricsToken, health);
     }
 
     private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {

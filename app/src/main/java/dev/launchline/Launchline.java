@@ -28,9 +28,16 @@ import dev.launchline.edge.OriginPolicy;
 import dev.launchline.errors.ErrorTracking;
 import dev.launchline.health.BuildInfo;
 import dev.launchline.health.HealthHandler;
+import dev.launchline.health.LeadCaptureHealth;
 import dev.launchline.metrics.Metrics;
 import dev.launchline.metrics.MetricsHandler;
+import dev.launchline.metrics.DefenceCounters;
+import dev.launchline.metrics.FunnelMetrics;
+import dev.launchline.metrics.LeadCaptureGauges;
+import dev.launchline.metrics.MailMetrics;
+import dev.launchline.metrics.RateLimitMetrics;
 import dev.launchline.http.Pages;
+import dev.launchline.lead.ContactForm;
 import dev.launchline.lead.LeadHandler;
 import dev.launchline.lead.LeadRepository;
 import dev.launchline.lead.LeadSearchRepository;
@@ -54,6 +61,7 @@ import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.SignupSearchRepository;
 import dev.launchline.waitlist.SignupService;
 import dev.launchline.waitlist.UnconfirmedSignupPurge;
+import dev.launchline.waitlist.Waitlist;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
 import io.javalin.Javalin;
@@ -144,9 +152,10 @@ public final class Launchline implements AutoCloseable {
             // --- storage ---
             Config.Database db = config.database().orElse(null);
             Database database = db != null
-                    ? new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), db.poolSize())
+                    ? new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), db.poolSize(),
+                            Optional.of(metrics.registry()))
                     : new Database(embeddedPostgres.orElseThrow().jdbcUrl("launchline"),
-                            Optional.of("postgres"), Optional.empty(), 10);
+                            Optional.of("postgres"), Optional.empty(), 10, Optional.of(metrics.registry()));
             if (config.migrateOnStart()) {
                 database.migrate(db == null ? Optional.empty() : db.migrationRole());
             }
@@ -155,13 +164,15 @@ public final class Launchline implements AutoCloseable {
             LocalRateLimiter localRateLimiter = new LocalRateLimiter(100_000);
             redisRateLimiter = config.rateLimits().redis().map(redis -> RedisRateLimiter.start(redis, localRateLimiter));
             RateLimiter rateLimiter = redisRateLimiter.<RateLimiter>map(redis -> redis).orElse(localRateLimiter);
-            SubmissionLimits submissionLimits = new SubmissionLimits(rateLimiter, config.rateLimits());
+            RateLimitMetrics rateLimitMetrics = new RateLimitMetrics(metrics.registry());
+            SubmissionLimits submissionLimits = new SubmissionLimits(rateLimiter, config.rateLimits(), rateLimitMetrics);
 
             // --- mail ---
             Secret signingKey = config.tokenSigningKey().orElseGet(() -> devSigningKey(config.dataDir()));
             TokenSigner tokens = new TokenSigner(signingKey, config.previousTokenSigningKey(), clock);
             EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
             OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
+            ConfirmationMailCeiling confirmationCeiling = new ConfirmationMailCeiling(rateLimiter, config.rateLimits());
             OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
                     new OutboxWorker.DeadLetterListener() {
                         @Override
@@ -174,7 +185,7 @@ public final class Launchline implements AutoCloseable {
                             errorTracking.backgroundFailed(error, "outbox-worker");
                         }
                     },
-                    new ConfirmationMailCeiling(rateLimiter, config.rateLimits()));
+                    confirmationCeiling, new MailMetrics(metrics.registry()));
 
             // --- bot defence ---
             BotDefenceSettings botSettings = config.bots();
@@ -187,27 +198,37 @@ public final class Launchline implements AutoCloseable {
                             : DisposableDomains.none(),
                     botDrops);
             ReferralGuard referralGuard = new ReferralGuard(signingKey, botSettings.referralSameNetworkWindow());
+            DefenceCounters.bind(metrics.registry(), botDrops, submissionLimits, confirmationCeiling, redisRateLimiter);
 
             // --- funnels ---
             Waitlists waitlists = new Waitlists(config.funnels().waitlists());
+            FunnelMetrics funnelMetrics = new FunnelMetrics(metrics.registry(),
+                    config.funnels().waitlists().stream().map(Waitlist::slug).toList(),
+                    config.funnels().forms().stream().map(ContactForm::slug).toList());
             WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, config.publicBaseUrl(),
                     config.mailFrom(), config.confirmationTokenTtl(), clock);
             SignupService signups = new SignupService(database.dsl(), new SignupRepository(), outbox, waitlistEmails,
-                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock, referralGuard);
+                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock, referralGuard,
+                    funnelMetrics);
             LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
-                    config.mailFrom(), worker::nudge, clock);
+                    config.mailFrom(), worker::nudge, clock, funnelMetrics);
 
             // --- admin ---
             AuditRepository audit = new AuditRepository();
             AdminTokens adminTokens = new AdminTokens(database.dsl(), new AdminTokenRepository(), audit, clock);
             // failed logins count in the same limiter as everything else: shared through Redis when configured
             AdminAuthenticator adminAuthenticator = new AdminAuthenticator(adminTokens, rateLimiter,
-                    config.admin().authFailures(), clock);
+                    config.admin().authFailures(), clock, rateLimitMetrics);
             AdminHandler admin = new AdminHandler(
                     new AdminSignups(database.dsl(), new SignupSearchRepository(), new SignupRepository(), outbox,
                             waitlistEmails, waitlists, audit, worker::nudge, clock),
                     new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
                     new AdminAuditLog(database.dsl(), audit));
+
+            // --- lead-capture health: readiness detail, admin API and gauges share one cached reading ---
+            LeadCaptureHealth leadCapture = new LeadCaptureHealth(database.dsl(), new SignupRepository(),
+                    new LeadRepository(), outbox, config.health(), clock);
+            LeadCaptureGauges.bind(metrics.registry(), leadCapture);
 
             // --- HTTP ---
             Pages pages = new Pages();
@@ -216,7 +237,7 @@ public final class Launchline implements AutoCloseable {
                     new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits, bots),
                     new EmailLinkHandler(signups, pages),
                     new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl(), submissionLimits, bots),
-                    new HealthHandler(database, outbox, build, config.environment(), clock),
+                    new HealthHandler(database, leadCapture, build, config.environment()),
                     capturedMail.map(server -> new DevMailHandler(server::messages, pages)),
                     pages,
                     new App.Edge(new ClientAddresses(config.edge().trustedProxies()),
@@ -224,7 +245,7 @@ public final class Launchline implements AutoCloseable {
                             new OriginPolicy(config.funnels(), config.publicBaseUrl()),
                             "https".equals(config.publicBaseUrl().getScheme())),
                     errorTracking,
-                    new ClientRateLimits(rateLimiter, config.rateLimits()),
+                    new ClientRateLimits(rateLimiter, config.rateLimits(), rateLimitMetrics),
                     adminAuthenticator,
                     admin,
                     new FormTokenHandler(formTokens, botSettings),

@@ -6,6 +6,7 @@ import dev.launchline.edge.ClientAddress;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.http.ApiException;
 import dev.launchline.http.RequestIds;
+import dev.launchline.metrics.RateLimitMetrics;
 import dev.launchline.ratelimit.Decision;
 import dev.launchline.ratelimit.Limit;
 import dev.launchline.ratelimit.RateLimiter;
@@ -34,6 +35,7 @@ public final class AdminAuthenticator {
     private final RateLimiter limiter;
     private final Limit failures;
     private final Clock clock;
+    private final RateLimitMetrics metrics;
     /**
      * Clients whose failure bucket ran dry, until when. The limiter can only take a token, not
      * peek, so this remembers the "no" locally to answer 429 without a lookup. Bounded like the
@@ -44,7 +46,9 @@ public final class AdminAuthenticator {
             .expireAfterWrite(Duration.ofDays(1))
             .build();
 
-    public AdminAuthenticator(AdminTokens tokens, RateLimiter limiter, Limit failures, Clock clock) {
+    public AdminAuthenticator(AdminTokens tokens, RateLimiter limiter, Limit failures, Clock clock,
+                              RateLimitMetrics metrics) {
+        this.metrics = metrics;
         this.tokens = tokens;
         this.limiter = limiter;
         this.failures = failures;
@@ -57,6 +61,7 @@ public final class AdminAuthenticator {
         Instant now = clock.instant();
         Instant until = blockedUntil.getIfPresent(client.limitKey());
         if (until != null && until.isAfter(now)) {
+            metrics.rejected(failures.name());
             throw tooManyFailures(ctx, Duration.between(now, until));
         }
         Optional<String> presented = bearer(ctx.header("Authorization"));
@@ -69,6 +74,7 @@ public final class AdminAuthenticator {
             Decision decision = limiter.tryConsume(failures, client.limitKey());
             if (!decision.allowed()) {
                 blockedUntil.put(client.limitKey(), now.plus(decision.retryAfter()));
+                metrics.rejected(failures.name());
                 log.warn("admin authentication failures over the limit; refusing this client for {} s",
                         decision.retryAfter().toSeconds());
                 throw tooManyFailures(ctx, decision.retryAfter());

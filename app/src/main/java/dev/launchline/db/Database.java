@@ -2,6 +2,8 @@ package dev.launchline.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jooq.DSLContext;
@@ -23,6 +25,15 @@ public final class Database implements AutoCloseable {
     }
 
     public Database(String jdbcUrl, Optional<String> user, Optional<String> password, int poolSize) {
+        this(jdbcUrl, user, password, poolSize, Optional.empty());
+    }
+
+    /**
+     * @param poolMetrics where HikariCP publishes the pool's usage (hikaricp_connections_active,
+     *                    _idle, _pending, _max, acquire/usage timers, timeouts), tagged pool="launchline"
+     */
+    public Database(String jdbcUrl, Optional<String> user, Optional<String> password, int poolSize,
+                    Optional<MeterRegistry> poolMetrics) {
         this.jdbcUrl = jdbcUrl;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -39,6 +50,7 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "launchline");
         // start even when the database is not up yet: readiness reports it, the pool retries
         config.setInitializationFailTimeout(-1);
+        poolMetrics.ifPresent(registry -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
         this.dataSource = new HikariDataSource(config);
         this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
         this.flyway = Flyway.configure()

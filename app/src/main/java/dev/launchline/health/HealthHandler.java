@@ -2,47 +2,47 @@ package dev.launchline.health;
 
 import dev.launchline.config.Environment;
 import dev.launchline.db.Database;
-import dev.launchline.mail.OutboxRepository;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * /healthz: the process is alive (no dependencies, so a database outage never gets the
  * service restarted in a loop). /readyz: it can take traffic: database reachable, every
- * migration applied; it also reports the outbox backlog. /version: what is running.
+ * migration applied (503 otherwise); its detail also says whether leads arrive and mail
+ * leaves, "degraded" past the thresholds of {@link HealthSettings} while staying 200, since
+ * the funnel still takes leads when mail is late. GET /api/v1/admin/health: the same answer
+ * behind an admin token. /version: what is running.
  */
 public final class HealthHandler {
     private static final Logger log = LoggerFactory.getLogger(HealthHandler.class);
 
     private final Database database;
-    private final OutboxRepository outbox;
+    private final LeadCaptureHealth leadCapture;
     private final BuildInfo build;
     private final Environment environment;
-    private final Clock clock;
 
-    public HealthHandler(Database database, OutboxRepository outbox, BuildInfo build, Environment environment,
-                         Clock clock) {
+    public HealthHandler(Database database, LeadCaptureHealth leadCapture, BuildInfo build, Environment environment) {
         this.database = database;
-        this.outbox = outbox;
+        this.leadCapture = leadCapture;
         this.build = build;
         this.environment = environment;
-        this.clock = clock;
     }
 
     public void live(Context ctx) {
         ctx.json(Map.of("status", "alive"));
     }
 
+    /** GET /readyz, and GET /api/v1/admin/health (the admin gate runs first). */
     public void ready(Context ctx) {
         Map<String, Object> checks = new LinkedHashMap<>();
-        boolean ready = true;
+        boolean ready;
         try {
             int pending = database.pendingMigrations();
             checks.put("database", Map.of("status", "up"));
@@ -51,20 +51,56 @@ public final class HealthHandler {
                     "pending", pending,
                     "version", database.schemaVersion().orElse("none")));
             ready = pending == 0;
-            OutboxRepository.Backlog backlog = outbox.backlog();
-            long oldestAge = backlog.oldestCreatedAt()
-                    .map(created -> Duration.between(created, OffsetDateTime.now(clock)).toSeconds())
-                    .orElse(0L);
-            checks.put("outbox", Map.of(
-                    "undelivered", backlog.undelivered(),
-                    "oldest_age_seconds", Math.max(oldestAge, 0),
-                    "dead", backlog.dead()));
         } catch (RuntimeException unreachable) {
             log.warn("readiness check: database unreachable ({})", unreachable.getClass().getSimpleName());
             checks.put("database", Map.of("status", "down"));
-            ready = false;
+            ctx.status(503).json(Map.of("status", "not_ready", "checks", checks));
+            return;
         }
-        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not_ready", "checks", checks));
+        Optional<LeadCaptureHealth.Reading> reading = leadCapture.current();
+        reading.ifPresentOrElse(
+                current -> {
+                    checks.put("outbox", Map.of(
+                            "undelivered", current.undelivered(),
+                            "oldest_age_seconds", current.oldestPendingAgeSeconds(),
+                            "dead", current.deadLetters()));
+                    checks.put("mail", mail(current));
+                    checks.put("leads", leads(current));
+                },
+                () -> checks.put("mail", Map.of("status", "unknown")));
+        boolean degraded = reading.map(current -> !current.problems().isEmpty()).orElse(false);
+        String status = !ready ? "not_ready" : degraded ? "degraded" : "ready";
+        ctx.status(ready ? 200 : 503).json(Map.of("status", status, "checks", checks));
+    }
+
+    private Map<String, Object> mail(LeadCaptureHealth.Reading reading) {
+        HealthSettings settings = leadCapture.settings();
+        Map<String, Object> mail = new LinkedHashMap<>();
+        mail.put("status", reading.mailStatus());
+        mail.put("problems", reading.problems());
+        mail.put("last_sent_at", reading.lastSentAt().orElse(null));
+        mail.put("seconds_since_last_sent", secondsSince(reading.lastSentAt(), reading.readAt()));
+        mail.put("dead_recent", reading.recentDeadLetters());
+        mail.put("thresholds", Map.of(
+                "oldest_pending_age_seconds", settings.oldestPendingWarn().toSeconds(),
+                "backlog", settings.backlogWarn(),
+                "dead_letters", settings.deadLettersWarn(),
+                "dead_letter_window_minutes", settings.deadLetterWindow().toMinutes()));
+        mail.put("read_at", reading.readAt());
+        return mail;
+    }
+
+    private static Map<String, Object> leads(LeadCaptureHealth.Reading reading) {
+        Map<String, Object> leads = new LinkedHashMap<>();
+        leads.put("last_signup_at", reading.lastSignupAt().orElse(null));
+        leads.put("seconds_since_last_signup", secondsSince(reading.lastSignupAt(), reading.readAt()));
+        leads.put("last_lead_at", reading.lastLeadAt().orElse(null));
+        leads.put("seconds_since_last_lead", secondsSince(reading.lastLeadAt(), reading.readAt()));
+        return leads;
+    }
+
+    private static Long secondsSince(Optional<OffsetDateTime> moment, OffsetDateTime now) {
+        return moment.map(at -> Math.max(0, Duration.between(at, now).toSeconds())).orElse(null);
     }
 
     public void version(Context ctx) {

@@ -38,6 +38,15 @@ public final class LeadRepository {
                 .fetchOptional(LEAD.ID);
     }
 
+    /** When the newest lead arrived; by the identity key, one step down the primary key. */
+    public Optional<OffsetDateTime> lastCreatedAt(DSLContext db) {
+        return db.select(LEAD.CREATED_AT)
+                .from(LEAD)
+                .orderBy(LEAD.ID.desc())
+                .limit(1)
+                .fetchOptional(LEAD.CREATED_AT);
+    }
+
     /** Erasure: the lead goes, its queued mail goes with it (on delete cascade). */
     public boolean delete(DSLContext tx, long id) {
         return tx.deleteFrom(LEAD)

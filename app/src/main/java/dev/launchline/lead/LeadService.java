@@ -3,6 +3,7 @@ package dev.launchline.lead;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutgoingEmail;
+import dev.launchline.metrics.FunnelMetrics;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,10 @@ public final class LeadService {
     private final String sender;
     private final Runnable mailQueued;
     private final Clock clock;
+    private final FunnelMetrics metrics;
 
     public LeadService(DSLContext db, LeadRepository leads, OutboxRepository outbox, EmailTemplates templates,
-                       String sender, Runnable mailQueued, Clock clock) {
+                       String sender, Runnable mailQueued, Clock clock, FunnelMetrics metrics) {
         this.db = db;
         this.leads = leads;
         this.outbox = outbox;
@@ -44,6 +46,7 @@ public final class LeadService {
         this.sender = sender;
         this.mailQueued = mailQueued;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public void submit(ContactForm form, LeadRequest request) {
@@ -72,6 +75,7 @@ public final class LeadService {
         });
         if (stored) {
             mailQueued.run();
+            metrics.leadReceived(form.slug());
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
 import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.select;
 
@@ -133,7 +134,7 @@ public final class OutboxRepository {
     }
 
     public Backlog backlog() {
-        // both counts come from the partial index outbox_email_due_idx / a small dead set
+        // both counts come from partial indexes: outbox_email_due_idx and outbox_email_dead_idx (V12)
         Record2<Integer, OffsetDateTime> undelivered = db
                 .select(count(), min(OUTBOX_EMAIL.CREATED_AT))
                 .from(OUTBOX_EMAIL)
@@ -151,6 +152,23 @@ public final class OutboxRepository {
                 .orderBy(OUTBOX_EMAIL.ID.desc())
                 .limit(1)
                 .fetchOptional();
+    }
+
+    /** When an email last left: the newest sent_at (index outbox_email_sent_at_idx), empty before the first. */
+    public Optional<OffsetDateTime> lastSentAt() {
+        return Optional.ofNullable(db
+                .select(max(OUTBOX_EMAIL.SENT_AT))
+                .from(OUTBOX_EMAIL)
+                .fetchOne(0, OffsetDateTime.class));
+    }
+
+    /**
+     * Emails given up on since {@code since}: markFailed stamps next_attempt_at with the moment
+     * of the dead-lettering, and the partial index outbox_email_dead_idx holds only dead rows.
+     */
+    public int deadSince(OffsetDateTime since) {
+        return db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq(DEAD)
+                .and(OUTBOX_EMAIL.NEXT_ATTEMPT_AT.ge(since)));
     }
 
     public OffsetDateTime now() {

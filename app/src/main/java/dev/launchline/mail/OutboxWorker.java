@@ -2,6 +2,7 @@ package dev.launchline.mail;
 
 import dev.launchline.Config;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
+import dev.launchline.metrics.MailMetrics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -47,6 +48,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final String workerId;
     private final DeadLetterListener deadLetters;
     private final MailThrottle throttle;
+    private final MailMetrics metrics;
     private final Semaphore wakeUp = new Semaphore(0);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread thread;
@@ -59,6 +61,12 @@ public final class OutboxWorker implements AutoCloseable {
 
     public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
                         DeadLetterListener deadLetters, MailThrottle throttle) {
+        this(outbox, mailer, settings, workerId, deadLetters, throttle, MailMetrics.unpublished());
+    }
+
+    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
+                        DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.mailer = mailer;
         this.settings = settings;
@@ -137,6 +145,7 @@ public final class OutboxWorker implements AutoCloseable {
             outageBackoff = Duration.ZERO;
         } catch (MessagingException unreachable) {
             outageBackoff = nextOutageBackoff();
+            metrics.smtpUnreachable();
             log.warn("SMTP server unreachable ({}); {} emails stay queued, retrying in {} ms",
                     unreachable.getClass().getSimpleName(), unsent.size(), outageBackoff.toMillis());
         } finally {
@@ -157,6 +166,7 @@ public final class OutboxWorker implements AutoCloseable {
         try {
             connection.send(email);
             outbox.markSent(email.getId());
+            metrics.sent(email.getKind());
         } catch (MessagingException failure) {
             if (!connection.isOpen() && !(failure instanceof SendFailedException)) {
                 throw failure; // the connection dropped: not this message's fault
@@ -168,9 +178,11 @@ public final class OutboxWorker implements AutoCloseable {
                 outbox.markFailed(email.getId(), reason, null);
                 log.warn("outbox email {} ({}) dead-lettered after {} attempts: {}",
                         email.getId(), email.getKind(), attempts, reason);
+                metrics.deadLettered(email.getKind());
                 deadLetters.deadLettered(email, reason);
             } else {
                 outbox.markFailed(email.getId(), reason, retryAt(attempts));
+                metrics.retried(email.getKind());
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.launchline.ratelimit;
 
 import dev.launchline.edge.ClientAddresses;
+import dev.launchline.metrics.RateLimitMetrics;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -15,10 +16,12 @@ import java.util.Optional;
 public final class ClientRateLimits {
     private final RateLimiter limiter;
     private final RateLimitSettings settings;
+    private final RateLimitMetrics metrics;
 
-    public ClientRateLimits(RateLimiter limiter, RateLimitSettings settings) {
+    public ClientRateLimits(RateLimiter limiter, RateLimitSettings settings, RateLimitMetrics metrics) {
         this.limiter = limiter;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     public Handler signups() {
@@ -50,6 +53,7 @@ public final class ClientRateLimits {
     private void check(Context ctx, Limit limit, String refusal) {
         Decision decision = limiter.tryConsume(limit, ClientAddresses.of(ctx).limitKey());
         if (!decision.allowed()) {
+            metrics.rejected(limit.name());
             throw new RateLimitedException(decision, refusal);
         }
         RateLimitHeaders.of(decision).forEach(ctx::header);

@@ -1,5 +1,6 @@
 package dev.launchline.ratelimit;
 
+import dev.launchline.metrics.RateLimitMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,11 @@ public final class SubmissionLimits {
     private final Optional<Limit> perEmail;
     private final Optional<Limit> perReferralCode;
     private final AtomicLong uncreditedReferrals = new AtomicLong();
+    private final RateLimitMetrics metrics;
 
-    public SubmissionLimits(RateLimiter limiter, RateLimitSettings settings) {
+    public SubmissionLimits(RateLimiter limiter, RateLimitSettings settings, RateLimitMetrics metrics) {
         this.limiter = limiter;
+        this.metrics = metrics;
         this.perEmail = settings.perEmail();
         this.perReferralCode = settings.perReferralCode();
     }
@@ -33,6 +36,7 @@ public final class SubmissionLimits {
         }
         Decision decision = limiter.tryConsume(perEmail.get(), emailKey);
         if (!decision.allowed()) {
+            metrics.rejected(perEmail.get().name());
             throw new RateLimitedException(decision, "Too many requests for this email address in a short time.");
         }
     }

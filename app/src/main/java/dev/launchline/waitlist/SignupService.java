@@ -5,6 +5,7 @@ import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.edge.ClientAddress;
 import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
+import dev.launchline.metrics.FunnelMetrics;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.token.TokenSigner.Purpose;
 import org.jooq.DSLContext;
@@ -46,11 +47,19 @@ public final class SignupService {
     private final Runnable mailQueued;
     private final Clock clock;
     private final ReferralGuard referralGuard;
+    private final FunnelMetrics metrics;
     private final SecureRandom random = new SecureRandom();
+
+    /** What one signUp transaction did, for the mail worker and the metrics once it committed. */
+    private record Outcome(boolean mailQueued, boolean added, boolean confirmed, String referralNotCredited) {
+        static Outcome repeat(boolean mailQueued) {
+            return new Outcome(mailQueued, false, false, null);
+        }
+    }
 
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
-                         Clock clock, ReferralGuard referralGuard) {
+                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics) {
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -61,6 +70,7 @@ public final class SignupService {
         this.mailQueued = mailQueued;
         this.clock = clock;
         this.referralGuard = referralGuard;
+        this.metrics = metrics;
     }
 
     /**
@@ -70,7 +80,7 @@ public final class SignupService {
      */
     public void signUp(Waitlist waitlist, SignupRequest request, ClientAddress client) {
         Optional<String> networkHash = referralGuard.networkHash(client);
-        boolean queued = db.transactionResult(configuration -> {
+        Outcome outcome = db.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
             OffsetDateTime now = now();
             Optional<ReferralGuard.Referrer> referrer = request.referralCode()
@@ -87,18 +97,27 @@ public final class SignupService {
                 if (inserted.isPresent()) {
                     welcomeNewSignup(tx, waitlist, inserted.get(), now);
                     log.info("signup {} joined waitlist {}", inserted.get().getId(), waitlist.slug());
-                    return true;
+                    return new Outcome(true, true, !waitlist.confirmationRequired(), notCredited);
                 }
                 Optional<SignupRecord> existing = signups.lockByEmail(tx, waitlist.slug(), request.email().key());
                 if (existing.isPresent()) {
-                    return remindExistingSignup(tx, waitlist, existing.get(), now);
+                    return Outcome.repeat(remindExistingSignup(tx, waitlist, existing.get(), now));
                 }
                 // neither inserted nor there: the random referral code collided; draw another
             }
             throw new IllegalStateException("could not allocate a referral code");
         });
-        if (queued) {
+        if (outcome.mailQueued()) {
             mailQueued.run();
+        }
+        if (outcome.added()) {
+            metrics.signupAccepted(waitlist.slug());
+        }
+        if (outcome.confirmed()) {
+            metrics.signupConfirmed(waitlist.slug());
+        }
+        if (outcome.referralNotCredited() != null) {
+            metrics.referralUncredited(outcome.referralNotCredited());
         }
     }
 
@@ -156,6 +175,7 @@ public final class SignupService {
         });
         if (!confirmation.alreadyConfirmed()) {
             mailQueued.run();
+            metrics.signupConfirmed(confirmation.waitlist().slug());
         }
         return confirmation;
     }
