@@ -7,6 +7,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.launchline.admin.AdminAuthenticator;
 import dev.launchline.admin.AdminHandler;
 import dev.launchline.bots.FormTokenHandler;
+import dev.launchline.dashboard.DashboardPage;
+import dev.launchline.dashboard.StatsHandler;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.CrossOrigin;
@@ -59,7 +61,9 @@ public final class App {
             AdminHandler admin,
             FormTokenHandler formTokens,
             Metrics metrics,
-            MetricsHandler metricsHandler) {
+            MetricsHandler metricsHandler,
+            StatsHandler stats,
+            DashboardPage dashboard) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -130,6 +134,11 @@ public final class App {
             config.routes.get("/api/v1/admin/leads/{id}", handlers.admin()::getLead);
             config.routes.delete("/api/v1/admin/leads/{id}", handlers.admin()::eraseLead);
             config.routes.get("/api/v1/admin/audit", handlers.admin()::auditLog);
+            config.routes.get("/api/v1/admin/stats", handlers.stats()::stats);
+
+            // the dashboard: a page without data or token (it asks for one and calls the stats API)
+            config.routes.get("/admin", handlers.dashboard()::page);
+            config.routes.get("/admin/assets/{version}/{name}", handlers.dashboard()::asset);
 
             // pages reached from email links: a GET shows, only the page's button (a POST) acts
             config.routes.get("/confirm", handlers.emailLinks()::confirmPage);
