@@ -189,6 +189,27 @@ class StatsApiTest {
         }
     }
 
+    @Test
+    void only_the_eight_biggest_sources_are_named_and_the_rest_are_summed_as_other() {
+        try (TestStack flooded = TestStack.start()) {
+            DashboardFixtures other = new DashboardFixtures(flooded);
+            OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC);
+            for (int source = 0; source < 12; source++) {
+                // source s0 gets 13 signups, s1 12, ... s11 2: a clear order
+                for (int signup = 0; signup < 13 - source; signup++) {
+                    other.signup("launch", "s" + source, today, false, null, null);
+                }
+            }
+            JsonNode perSource = other.stats(other.token("read", "read"), "?days=1").json().at("/signups/per_source");
+
+            List<String> names = new ArrayList<>();
+            perSource.forEach(series -> names.add(series.get("name").asText() + "=" + series.get("total").asInt()));
+            // s8..s11: 5 + 4 + 3 + 2
+            assertThat(names).containsExactly("(other)=14", "s0=13", "s1=12", "s2=11", "s3=10", "s4=9", "s5=8",
+                    "s6=7", "s7=6");
+        }
+    }
+
     @Nested
     class Access {
         @Test
