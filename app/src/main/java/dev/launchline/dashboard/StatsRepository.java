@@ -22,9 +22,9 @@ import static org.jooq.impl.DSL.when;
 
 /**
  * The dashboard's reads: signups and email delivery aggregated over a window that starts at
- * {@code from}. Never writes. Each query is one scan of the rows created in the window; the
- * caller bounds the window (at most a year), so a query never reads the table's whole history
- * without a reason.
+ * {@code from}. Never writes. Each query reads only the rows of the window, through the indexes
+ * on signup.created_at and the outbox's sent/dead partial indexes (V11); the caller bounds the
+ * window to at most a year.
  */
 public final class StatsRepository {
     /** What a missing utm_source is counted as. */
@@ -138,16 +138,12 @@ public final class StatsRepository {
                 .where(OUTBOX_EMAIL.STATUS.in(UNDELIVERED))
                 .fetchSingle();
         // sent_at is set when a mail leaves; a dead-lettered mail has no such time, so it counts
-        // in the window it was queued in
-        var finished = db.select(
-                        count().filterWhere(OUTBOX_EMAIL.STATUS.eq("sent")
-                                .and(OUTBOX_EMAIL.SENT_AT.ge(from))),
-                        count().filterWhere(OUTBOX_EMAIL.STATUS.eq("dead")
-                                .and(OUTBOX_EMAIL.CREATED_AT.ge(from))))
-                .from(OUTBOX_EMAIL)
-                .where(OUTBOX_EMAIL.STATUS.in("sent", "dead"))
-                .fetchSingle();
-        return new EmailCounts(finished.value1(), finished.value2(), undelivered.value1(), undelivered.value2(),
+        // in the window it was queued in. Two counts, each on its own partial index (V11).
+        int sent = db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent")
+                .and(OUTBOX_EMAIL.SENT_AT.ge(from)));
+        int dead = db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("dead")
+                .and(OUTBOX_EMAIL.CREATED_AT.ge(from)));
+        return new EmailCounts(sent, dead, undelivered.value1(), undelivered.value2(),
                 Optional.ofNullable(undelivered.value3()));
     }
 
