@@ -65,6 +65,8 @@ class DashboardBrowserTest {
         signUp("launch", "ada@browser.test", "twitter");
         signUp("launch", "bob@browser.test", "newsletter");
         signUp("instant", "cyd@browser.test", "twitter");
+        // a visitor-made source is drawn as text, never run as markup (and the CSP would refuse it anyway)
+        signUp("instant", "eve@browser.test", "<img src=x onerror=console.error('xss')>");
         confirm("ada@browser.test");
         assertThat(stack.http().postJson("/api/v1/forms/contact/submissions",
                 "{\"email\": \"buyer@browser.test\", \"message\": \"Pricing?\"}").status()).isEqualTo(202);
@@ -79,18 +81,19 @@ class DashboardBrowserTest {
                     "true".equals(page.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
 
             JsonNode stats = fixtures.stats(token, "?days=30").json();
-            assertThat(stats.at("/signups/total").asInt()).isEqualTo(3);
+            assertThat(stats.at("/signups/total").asInt()).isEqualTo(4);
             assertThat(text(browser, "total-signups")).isEqualTo(stats.at("/signups/total").asText());
             assertThat(text(browser, "release")).isEqualTo(stats.at("/release/release").asText());
             assertThat(text(browser, "referrals-credited")).isEqualTo(stats.at("/referrals/credited").asText());
-            // 2 of 3 confirmed: ada by her link, cyd because "instant" needs no confirmation
-            assertThat(text(browser, "confirmation-rate")).isEqualTo("66.7 %");
+            // 3 of 4 confirmed: ada by her link, cyd and eve because "instant" needs no confirmation
+            assertThat(text(browser, "confirmation-rate")).isEqualTo("75 %");
             JavascriptExecutor script = (JavascriptExecutor) browser;
             assertThat(script.executeScript("return Chart.getChart('chart-signups').data.datasets"
                     + ".map(d => d.label + '=' + d.data.reduce((a, b) => a + b, 0)).sort().join(',')"))
-                    .isEqualTo("instant=1,launch=2");
+                    .isEqualTo("instant=2,launch=2");
             assertThat(script.executeScript("return Chart.getChart('chart-sources').data.labels.join(',')"))
-                    .isEqualTo("twitter,newsletter");
+                    .isEqualTo("twitter,<img src=x onerror=console.error('xss')>,newsletter");
+            assertThat(browser.findElements(By.cssSelector("img"))).isEmpty();
             for (String chart : List.of("chart-confirmation", "chart-email", "chart-latency")) {
                 assertThat(script.executeScript("return Chart.getChart('" + chart + "').data.labels.length"))
                         .as(chart).isNotEqualTo(0L);
