@@ -7,6 +7,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.launchline.admin.AdminAuthenticator;
 import dev.launchline.admin.AdminHandler;
 import dev.launchline.bots.FormTokenHandler;
+import dev.launchline.dashboard.DashboardPage;
+import dev.launchline.dashboard.StatsHandler;
 import dev.launchline.dev.DevMailHandler;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.CrossOrigin;
@@ -61,7 +63,9 @@ public final class App {
             FormTokenHandler formTokens,
             Metrics metrics,
             MetricsHandler metricsHandler,
-            SmokeSignupHandler smoke) {
+            SmokeSignupHandler smoke,
+            StatsHandler stats,
+            DashboardPage dashboard) {
     }
 
     /** What the service needs to know about the edge in front of it. */
@@ -137,6 +141,11 @@ public final class App {
             config.routes.get("/api/v1/admin/smoke-signups/{id}", handlers.smoke()::status);
             config.routes.delete("/api/v1/admin/smoke-signups/{id}", handlers.smoke()::delete);
             config.routes.get("/api/v1/admin/health", handlers.health()::ready);
+            config.routes.get("/api/v1/admin/stats", handlers.stats()::stats);
+
+            // the dashboard: a page without data or token (it asks for one and calls the stats API)
+            config.routes.get("/admin", handlers.dashboard()::page);
+            config.routes.get("/admin/assets/{version}/{name}", handlers.dashboard()::asset);
 
             // pages reached from email links: a GET shows, only the page's button (a POST) acts
             config.routes.get("/confirm", handlers.emailLinks()::confirmPage);

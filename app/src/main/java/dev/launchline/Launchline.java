@@ -17,6 +17,10 @@ import dev.launchline.bots.FormTokens;
 import dev.launchline.bots.ReferralGuard;
 import dev.launchline.bots.TurnstileVerifier;
 import dev.launchline.config.Secret;
+import dev.launchline.dashboard.DashboardPage;
+import dev.launchline.dashboard.DashboardStats;
+import dev.launchline.dashboard.StatsHandler;
+import dev.launchline.dashboard.StatsRepository;
 import dev.launchline.db.Database;
 import dev.launchline.db.EmbeddedPostgres;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
@@ -252,7 +256,11 @@ public final class Launchline implements AutoCloseable {
                     metrics,
                     new MetricsHandler(metrics, config.metricsToken(), config.environment().allowsEmbeddedDefaults()),
                     new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
-                            waitlistEmails, audit, worker::nudge, clock), waitlists));
+                            waitlistEmails, audit, worker::nudge, clock), waitlists),
+
+                    new StatsHandler(new DashboardStats(database.dsl(), new StatsRepository(), metrics::routeLatencies,
+                            build, config.environment().id(), clock)),
+                    DashboardPage.load());
             if (!config.environment().allowsEmbeddedDefaults() && config.edge().trustedProxies().isEmpty()) {
                 log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");

@@ -184,11 +184,15 @@ class SmokeCheckTest {
     @Nested
     class ATestSignup {
         @Test
-        void changes_no_position_no_confirmed_total_and_no_export() {
+        void changes_no_position_no_confirmed_total_no_stats_and_no_export() {
             String status = joinInstantList("first@people.test");
             JsonNode before = stack.http().get("/api/v1/status?token=" + status).json();
 
+            int signupsInStatsBefore = admin(readToken, "GET", "/api/v1/admin/stats?days=1", null)
+                    .json().at("/signups/total").asInt();
             long testId = createTestSignup("smoke+positions@" + DOMAIN, "instant");
+            assertThat(admin(readToken, "GET", "/api/v1/admin/stats?days=1", null).json().at("/signups/total").asInt())
+                    .as("the dashboard's stats do not count a smoke check").isEqualTo(signupsInStatsBefore);
             // the strongest form of "never in line": the database refuses it outright
             assertThatThrownBy(() -> stack.db().update(SIGNUP)
                     .set(SIGNUP.POSITION_KEY, 0L)

@@ -1,0 +1,174 @@
+package dev.launchline.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.launchline.dev.DevMailServer.CapturedMail;
+import dev.launchline.support.TestStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real headless browser: Debian's chromium driven through chromedriver, both
+ * from apt ({@code apt-get install -y chromium chromium-driver}). Paths are given explicitly, so
+ * Selenium never looks for (or downloads) a browser or driver of its own. Without them the test
+ * is skipped, saying why.
+ */
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+
+    private static TestStack stack;
+    private static DashboardFixtures fixtures;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "SKIPPED: no headless browser here; install it with: apt-get install -y chromium chromium-driver "
+                        + "(needs " + CHROMIUM + " and " + CHROMEDRIVER + ")");
+        stack = TestStack.start();
+        fixtures = new DashboardFixtures(stack);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void the_dashboard_shows_what_the_stats_api_reports_and_the_console_stays_clean() throws Exception {
+        // traffic as visitors make it: signups from two sources, one confirmed by its emailed link, a lead
+        signUp("launch", "ada@browser.test", "twitter");
+        signUp("launch", "bob@browser.test", "newsletter");
+        signUp("instant", "cyd@browser.test", "twitter");
+        // a visitor-made source is drawn as text, never run as markup (and the CSP would refuse it anyway)
+        signUp("instant", "eve@browser.test", "<img src=x onerror=console.error('xss')>");
+        confirm("ada@browser.test");
+        assertThat(stack.http().postJson("/api/v1/forms/contact/submissions",
+                "{\"email\": \"buyer@browser.test\", \"message\": \"Pricing?\"}").status()).isEqualTo(202);
+        String token = fixtures.token("dashboard-browser", "read");
+
+        WebDriver browser = chromium();
+        try {
+            browser.get(stack.http().base() + "/admin");
+            browser.findElement(By.id("token")).sendKeys(token);
+            browser.findElement(By.id("sign-in-button")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(page ->
+                    "true".equals(page.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+
+            JsonNode stats = fixtures.stats(token, "?days=30").json();
+            assertThat(stats.at("/signups/total").asInt()).isEqualTo(4);
+            assertThat(text(browser, "total-signups")).isEqualTo(stats.at("/signups/total").asText());
+            assertThat(text(browser, "release")).isEqualTo(stats.at("/release/release").asText());
+            assertThat(text(browser, "referrals-credited")).isEqualTo(stats.at("/referrals/credited").asText());
+            // 3 of 4 confirmed: ada by her link, cyd and eve because "instant" needs no confirmation
+            assertThat(text(browser, "confirmation-rate")).isEqualTo("75 %");
+            JavascriptExecutor script = (JavascriptExecutor) browser;
+            assertThat(script.executeScript("return Chart.getChart('chart-signups').data.datasets"
+                    + ".map(d => d.label + '=' + d.data.reduce((a, b) => a + b, 0)).sort().join(',')"))
+                    .isEqualTo("instant=2,launch=2");
+            assertThat(script.executeScript("return Chart.getChart('chart-sources').data.labels.join(',')"))
+                    .isEqualTo("twitter,<img src=x onerror=console.error('xss')>,newsletter");
+            assertThat(browser.findElements(By.cssSelector("img"))).isEmpty();
+            for (String chart : List.of("chart-confirmation", "chart-email", "chart-latency")) {
+                assertThat(script.executeScript("return Chart.getChart('" + chart + "').data.labels.length"))
+                        .as(chart).isNotEqualTo(0L);
+            }
+            assertThat(browser.manage().getCookies()).isEmpty();
+
+            Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT,
+                    StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("dashboard screenshot: " + SCREENSHOT.toAbsolutePath());
+
+            List<String> errors = severe(browser);
+            assertThat(errors).as("console errors (CSP violations included)").isEmpty();
+            // the log read above is the real one: an error planted now is seen
+            script.executeScript("console.error('planted by the test')");
+            assertThat(severe(browser)).anyMatch(line -> line.contains("planted by the test"));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void a_wrong_token_brings_the_sign_in_back_with_a_message_and_keeps_nothing() {
+        WebDriver browser = chromium();
+        try {
+            browser.get(stack.http().base() + "/admin");
+            browser.findElement(By.id("token")).sendKeys("not-a-real-token");
+            browser.findElement(By.id("sign-in-button")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(page ->
+                    !page.findElement(By.id("sign-in-error")).getText().isEmpty());
+
+            assertThat(text(browser, "sign-in-error")).contains("not accepted");
+            assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
+            assertThat(((JavascriptExecutor) browser).executeScript(
+                    "return sessionStorage.getItem('launchline.adminToken')")).isNull();
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static WebDriver chromium() {
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--window-size=1280,1600");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        return new ChromeDriver(driver, options);
+    }
+
+    private static List<String> severe(WebDriver browser) {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
+    }
+
+    private static String text(WebDriver browser, String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private static void signUp(String waitlist, String email, String source) {
+        assertThat(stack.http().postJson("/api/v1/waitlists/" + waitlist + "/signups",
+                "{\"email\": \"" + email + "\", \"utm_source\": \"" + source + "\"}").status()).isBetween(200, 299);
+    }
+
+    private static void confirm(String email) {
+        CapturedMail mail = stack.awaitMailTo(email, "Confirm");
+        String link = mail.links().stream().filter(url -> url.contains("/confirm?")).findFirst().orElseThrow();
+        assertThat(stack.http().postForm("/confirm", "token=" + link.substring(link.indexOf("token=") + 6)).status())
+                .isEqualTo(200);
+    }
+}
