@@ -44,7 +44,9 @@ class OutboxTest {
             for (int i = 0; i < 5; i++) {
                 stack.awaitMailTo("outage" + i + "@rocket-users.test", "Confirm");
             }
-            assertThat(stack.db().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent"))).isEqualTo(5);
+            // the SMTP server has each mail a moment before the worker records it as sent
+            Eventually.get(() -> Optional.of(true).filter(all -> stack.db().fetchCount(OUTBOX_EMAIL,
+                    OUTBOX_EMAIL.STATUS.eq("sent")) == 5), Duration.ofSeconds(10));
         }
     }
 
