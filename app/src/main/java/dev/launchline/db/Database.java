@@ -52,7 +52,7 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         poolMetrics.ifPresent(registry -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
         this.dataSource = new HikariDataSource(config);
-        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
+        this.dsl = DSL.using(new KnownIsolationConnections(dataSource), SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
         this.flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
