@@ -74,7 +74,12 @@ public record Config(
     }
 
     /** How the mail worker delivers and retries. */
-    public record Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax) {
+    public record Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax,
+                         int senders) {
+        /** One sender, as the tests that build a worker by hand want. */
+        public Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax) {
+            this(maxAttempts, pollInterval, batchSize, retryBase, retryMax, 1);
+        }
     }
 
     public static final int EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
@@ -126,7 +131,8 @@ public record Config(
                 Duration.ofMillis(env.integer("OUTBOX_POLL_INTERVAL_MS", 1000, 10, 600_000)),
                 env.integer("OUTBOX_BATCH_SIZE", 50, 1, 1000),
                 Duration.ofMillis(env.integer("OUTBOX_RETRY_BASE_MS", 30_000, 10, 3_600_000)),
-                Duration.ofMillis(env.integer("OUTBOX_RETRY_MAX_MS", 3_600_000, 10, 86_400_000)));
+                Duration.ofMillis(env.integer("OUTBOX_RETRY_MAX_MS", 3_600_000, 10, 86_400_000)),
+                env.integer("OUTBOX_SENDERS", 4, 1, 64));
 
         Duration cooldown = Duration.ofSeconds(env.integer("RESEND_COOLDOWN_SECONDS", 600, 0, 86_400 * 7));
         Duration tokenTtl = Duration.ofHours(env.integer("CONFIRMATION_TOKEN_TTL_HOURS", 72, 1, 24 * 90));

@@ -82,7 +82,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -99,7 +101,7 @@ public final class Launchline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Launchline.class);
 
     private final Javalin http;
-    private final OutboxWorker worker;
+    private final List<OutboxWorker> workers;
     private final Database database;
     private final Optional<DevMailServer> devMail;
     private final Optional<EmbeddedPostgres> embeddedPostgres;
@@ -109,7 +111,7 @@ public final class Launchline implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Metrics metrics;
 
-    private Launchline(Javalin http, OutboxWorker worker, Database database, Optional<DevMailServer> devMail,
+    private Launchline(Javalin http, List<OutboxWorker> workers, Database database, Optional<DevMailServer> devMail,
                        Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking,
                        Optional<RedisRateLimiter> redisRateLimiter, BotDrops botDrops,
                        ScheduledExecutorService housekeeping, Metrics metrics) {
@@ -118,7 +120,7 @@ public final class Launchline implements AutoCloseable {
         this.botDrops = botDrops;
         this.housekeeping = housekeeping;
         this.http = http;
-        this.worker = worker;
+        this.workers = List.copyOf(workers);
         this.database = database;
         this.devMail = devMail;
         this.embeddedPostgres = embeddedPostgres;
@@ -177,19 +179,26 @@ public final class Launchline implements AutoCloseable {
             EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
             OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
             ConfirmationMailCeiling confirmationCeiling = new ConfirmationMailCeiling(rateLimiter, config.rateLimits());
-            OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(),
-                    new OutboxWorker.DeadLetterListener() {
-                        @Override
-                        public void deadLettered(OutboxEmailRecord email, String reason) {
-                            errorTracking.emailDeadLettered(email.getKind(), email.getId(), reason);
-                        }
+            OutboxWorker.DeadLetterListener mailProblems = new OutboxWorker.DeadLetterListener() {
+                @Override
+                public void deadLettered(OutboxEmailRecord email, String reason) {
+                    errorTracking.emailDeadLettered(email.getKind(), email.getId(), reason);
+                }
 
-                        @Override
-                        public void batchFailed(RuntimeException error) {
-                            errorTracking.backgroundFailed(error, "outbox-worker");
-                        }
-                    },
-                    confirmationCeiling, new MailMetrics(metrics.registry()));
+                @Override
+                public void batchFailed(RuntimeException error) {
+                    errorTracking.backgroundFailed(error, "outbox-worker");
+                }
+            };
+            // several senders claim their own batches side by side (SKIP LOCKED), each on its own SMTP
+            // connection: one sender is bound by round trips to the SMTP server, not by CPU
+            MailMetrics mailMetrics = new MailMetrics(metrics.registry());
+            List<OutboxWorker> workers = new ArrayList<>();
+            for (int i = 0; i < config.outbox().senders(); i++) {
+                workers.add(new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(), mailProblems,
+                        confirmationCeiling, mailMetrics));
+            }
+            Runnable mailQueued = () -> workers.forEach(OutboxWorker::nudge);
 
             // --- bot defence ---
             BotDefenceSettings botSettings = config.bots();
@@ -212,10 +221,10 @@ public final class Launchline implements AutoCloseable {
             WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, config.publicBaseUrl(),
                     config.mailFrom(), config.confirmationTokenTtl(), clock);
             SignupService signups = new SignupService(database.dsl(), new SignupRepository(), outbox, waitlistEmails,
-                    tokens, waitlists, config.resendCooldown(), worker::nudge, clock, referralGuard,
+                    tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
                     funnelMetrics);
             LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
-                    config.mailFrom(), worker::nudge, clock, funnelMetrics);
+                    config.mailFrom(), mailQueued, clock, funnelMetrics);
 
             // --- admin ---
             AuditRepository audit = new AuditRepository();
@@ -225,7 +234,7 @@ public final class Launchline implements AutoCloseable {
                     config.admin().authFailures(), clock, rateLimitMetrics);
             AdminHandler admin = new AdminHandler(
                     new AdminSignups(database.dsl(), new SignupSearchRepository(), new SignupRepository(), outbox,
-                            waitlistEmails, waitlists, audit, worker::nudge, clock),
+                            waitlistEmails, waitlists, audit, mailQueued, clock),
                     new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
                     new AdminAuditLog(database.dsl(), audit));
 
@@ -256,7 +265,7 @@ public final class Launchline implements AutoCloseable {
                     metrics,
                     new MetricsHandler(metrics, config.metricsToken(), config.environment().allowsEmbeddedDefaults()),
                     new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
-                            waitlistEmails, audit, worker::nudge, clock), waitlists),
+                            waitlistEmails, audit, mailQueued, clock), waitlists),
 
                     new StatsHandler(new DashboardStats(database.dsl(), new StatsRepository(), metrics::routeLatencies,
                             build, config.environment().id(), clock)),
@@ -266,11 +275,11 @@ public final class Launchline implements AutoCloseable {
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");
             }
             Javalin http = App.create(handlers).start(config.bindHost(), config.port());
-            worker.start();
+            workers.forEach(OutboxWorker::start);
             ScheduledExecutorService housekeeping = startHousekeeping(botSettings.unconfirmedRetention()
                     .map(retention -> new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)),
                     errorTracking);
-            return new Launchline(http, worker, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter,
+            return new Launchline(http, workers, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter,
                     botDrops, housekeeping, metrics);
         } catch (RuntimeException failed) {
             errorTracking.close();
@@ -364,7 +373,7 @@ public final class Launchline implements AutoCloseable {
         log.info("shutting down");
         http.stop();
         housekeeping.shutdownNow();
-        worker.close();
+        workers.forEach(OutboxWorker::close); // each finishes the email in flight
         redisRateLimiter.ifPresent(RedisRateLimiter::close);
         database.close();
         devMail.ifPresent(DevMailServer::close);

@@ -135,9 +135,29 @@ public final class LoadTarget implements AutoCloseable {
             String summary = "accepted " + acceptedSignups + " signups; stored " + stored
                     + "; with queued or sent email " + withMail;
             return Optional.of((stored == acceptedSignups && withMail == acceptedSignups ? "NO LEAD LOST: " : "LEADS LOST: ")
-                    + summary);
+                    + summary + "\n" + mailKeptPace(connection));
         } catch (SQLException failed) {
             return Optional.of("LEADS UNCHECKED: " + failed.getMessage());
+        }
+    }
+
+    /**
+     * Did mail keep pace? At the moment the load stops: how many emails the SMTP server has
+     * accepted, how many still wait, and how long signup-to-accepted took (p50/p95/max).
+     */
+    private static String mailKeptPace(Connection connection) throws SQLException {
+        try (ResultSet row = connection.createStatement().executeQuery("""
+                select count(*) filter (where status = 'sent'),
+                       count(*) filter (where status <> 'sent'),
+                       percentile_cont(0.5) within group (order by extract(epoch from sent_at - created_at))
+                           filter (where status = 'sent'),
+                       percentile_cont(0.95) within group (order by extract(epoch from sent_at - created_at))
+                           filter (where status = 'sent'),
+                       max(extract(epoch from sent_at - created_at)) filter (where status = 'sent')
+                from outbox_email""")) {
+            row.next();
+            return String.format("MAIL: accepted by SMTP %d, still queued %d; signup to SMTP-accepted p50 %.0f ms, p95 %.0f ms, max %.0f ms",
+                    row.getLong(1), row.getLong(2), row.getDouble(3) * 1000, row.getDouble(4) * 1000, row.getDouble(5) * 1000);
         }
     }
 
