@@ -132,7 +132,7 @@ public record Config(
                 env.integer("OUTBOX_BATCH_SIZE", 50, 1, 1000),
                 Duration.ofMillis(env.integer("OUTBOX_RETRY_BASE_MS", 30_000, 10, 3_600_000)),
                 Duration.ofMillis(env.integer("OUTBOX_RETRY_MAX_MS", 3_600_000, 10, 86_400_000)),
-                env.integer("OUTBOX_SENDERS", 4, 1, 64));
+                env.integer("OUTBOX_SENDERS", 2, 1, 64));
 
         Duration cooldown = Duration.ofSeconds(env.integer("RESEND_COOLDOWN_SECONDS", 600, 0, 86_400 * 7));
         Duration tokenTtl = Duration.ofHours(env.integer("CONFIRMATION_TOKEN_TTL_HOURS", 72, 1, 24 * 90));
