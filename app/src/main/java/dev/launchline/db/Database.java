@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -53,10 +54,8 @@ public final class Database implements AutoCloseable {
         poolMetrics.ifPresent(registry -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
         this.dataSource = new HikariDataSource(config);
         this.dsl = DSL.using(new KnownIsolationConnections(dataSource), SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
-        this.flyway = Flyway.configure()
+        this.flyway = migrations()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .failOnMissingLocations(true)
                 .load();
     }
 
@@ -73,12 +72,16 @@ public final class Database implements AutoCloseable {
             migrate();
             return;
         }
-        Flyway.configure()
+        migrations()
                 .dataSource(jdbcUrl, role.get().user(), role.get().password().orElse(null))
-                .locations("classpath:db/migration")
-                .failOnMissingLocations(true)
                 .load()
                 .migrate();
+    }
+
+    private static FluentConfiguration migrations() {
+        return Flyway.configure()
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true);
     }
 
     /** Migrations on the classpath that the database has not applied yet. */

@@ -7,6 +7,7 @@ import io.sentry.protocol.Message;
 import io.sentry.protocol.SentryException;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,7 +70,7 @@ public final class ErrorTracking implements AutoCloseable {
         Message message = new Message();
         message.setMessage("email dead-lettered: " + template);
         event.setMessage(message);
-        event.setFingerprints(java.util.List.of("email-dead-lettered", template));
+        event.setFingerprints(List.of("email-dead-lettered", template));
         event.setTag("kind", "dead_letter");
         event.setTag("template", template);
         event.setExtra("email_id", emailId);

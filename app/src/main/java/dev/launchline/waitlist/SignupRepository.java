@@ -6,7 +6,6 @@ import dev.launchline.db.FixedStatement;
 import dev.launchline.db.Jsonb;
 import dev.launchline.email.EmailAddress;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 import org.jooq.Records;
 
 import java.math.BigDecimal;
@@ -48,58 +47,43 @@ public final class SignupRepository {
      */
     public Optional<SignupRecord> insertIfNew(DSLContext tx, String waitlist, SignupRequest request,
                                               String referralCode, ReferredBy referral, OffsetDateTime at) {
+        // the row as it will be stored: what we write, and the defaults of a new signup
         var attribution = request.attribution();
         OffsetDateTime now = at.truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps, so the record equals the row
-        String customFields = Jsonb.of(request.customFields()).data();
+        SignupRecord signup = tx.newRecord(SIGNUP);
+        signup.setWaitlist(waitlist);
+        signup.setEmail(request.email().address());
+        signup.setEmailKey(request.email().key());
+        signup.setName(request.name().orElse(null));
+        signup.setCompany(request.company().orElse(null));
+        signup.setRole(request.role().orElse(null));
+        signup.setCustomFields(Jsonb.of(request.customFields()));
+        signup.setConsent(request.consent());
+        signup.setReferralCode(referralCode);
+        signup.setReferredBy(referral.referrerId());
+        signup.setReferralNotCredited(referral.notCredited());
+        signup.setClientNetworkHash(referral.refereeNetworkHash());
+        signup.setUtmSource(attribution.utmSource().orElse(null));
+        signup.setUtmMedium(attribution.utmMedium().orElse(null));
+        signup.setUtmCampaign(attribution.utmCampaign().orElse(null));
+        signup.setUtmTerm(attribution.utmTerm().orElse(null));
+        signup.setUtmContent(attribution.utmContent().orElse(null));
+        signup.setReferrer(attribution.referrer().orElse(null));
+        signup.setLandingPage(attribution.landingPage().orElse(null));
+        signup.setCreatedAt(now);
+        signup.setLastMailedAt(now);
+        signup.setConfirmedReferrals(0);
+        signup.setIsTest(false);
+
         Optional<Long> id = INSERT_IF_NEW.returningLong(tx,
-                waitlist,
-                request.email().address(),
-                request.email().key(),
-                request.name().orElse(null),
-                request.company().orElse(null),
-                request.role().orElse(null),
-                customFields,
-                request.consent(),
-                referralCode,
-                referral.referrerId(),
-                referral.notCredited(),
-                referral.refereeNetworkHash(),
-                attribution.utmSource().orElse(null),
-                attribution.utmMedium().orElse(null),
-                attribution.utmCampaign().orElse(null),
-                attribution.utmTerm().orElse(null),
-                attribution.utmContent().orElse(null),
-                attribution.referrer().orElse(null),
-                attribution.landingPage().orElse(null),
-                now,
-                now);
+                signup.getWaitlist(), signup.getEmail(), signup.getEmailKey(), signup.getName(), signup.getCompany(),
+                signup.getRole(), signup.getCustomFields().data(), signup.getConsent(), signup.getReferralCode(),
+                signup.getReferredBy(), signup.getReferralNotCredited(), signup.getClientNetworkHash(),
+                signup.getUtmSource(), signup.getUtmMedium(), signup.getUtmCampaign(), signup.getUtmTerm(),
+                signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
+                signup.getCreatedAt(), signup.getLastMailedAt());
         return id.map(newId -> {
-            // the row as inserted: what we just wrote, and the defaults of a new signup
-            SignupRecord signup = tx.newRecord(SIGNUP);
             signup.setId(newId);
-            signup.setWaitlist(waitlist);
-            signup.setEmail(request.email().address());
-            signup.setEmailKey(request.email().key());
-            signup.setName(request.name().orElse(null));
-            signup.setCompany(request.company().orElse(null));
-            signup.setRole(request.role().orElse(null));
-            signup.setCustomFields(JSONB.valueOf(customFields));
-            signup.setConsent(request.consent());
-            signup.setReferralCode(referralCode);
-            signup.setReferredBy(referral.referrerId());
-            signup.setReferralNotCredited(referral.notCredited());
-            signup.setClientNetworkHash(referral.refereeNetworkHash());
-            signup.setUtmSource(attribution.utmSource().orElse(null));
-            signup.setUtmMedium(attribution.utmMedium().orElse(null));
-            signup.setUtmCampaign(attribution.utmCampaign().orElse(null));
-            signup.setUtmTerm(attribution.utmTerm().orElse(null));
-            signup.setUtmContent(attribution.utmContent().orElse(null));
-            signup.setReferrer(attribution.referrer().orElse(null));
-            signup.setLandingPage(attribution.landingPage().orElse(null));
-            signup.setCreatedAt(now);
-            signup.setLastMailedAt(now);
-            signup.setConfirmedReferrals(0);
-            signup.setIsTest(false);
             signup.changed(false);
             return signup;
         });
