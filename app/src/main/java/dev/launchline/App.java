@@ -31,6 +31,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -76,8 +77,16 @@ public final class App {
     }
 
     public static Javalin create(Handlers handlers) {
+        return create(handlers, 32);
+    }
+
+    /** @param threads at most this many requests are handled at once (HTTP_THREADS); the rest wait in Jetty's queue */
+    public static Javalin create(Handlers handlers, int threads) {
         ErrorMapper errors = new ErrorMapper(handlers.pages(), handlers.errorTracking());
         return Javalin.create(config -> {
+            QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(8, threads));
+            pool.setName("http");
+            config.jetty.threadPool = pool;
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = RequestBody.MAX_BYTES;

@@ -31,6 +31,7 @@ public record Config(
         Environment environment,
         String bindHost,
         int port,
+        int httpThreads,
         URI publicBaseUrl,
         Optional<Database> database,
         Optional<Smtp> smtp,
@@ -94,6 +95,11 @@ public record Config(
         String requiredWhy = "required when APP_ENV=" + environment.id();
 
         int port = env.integer("PORT", 8080, 1, 65535);
+        // Requests are short and mostly wait on PostgreSQL, whose pool is DATABASE_POOL_SIZE: a few
+        // dozen threads keep the cores busy. Jetty's default of 200-odd let a spike pile up hundreds
+        // of threads, each holding a request, until the heap ran out (issue 5); beyond these, new
+        // requests wait in Jetty's queue, which costs a few bytes each instead of a thread.
+        int httpThreads = env.integer("HTTP_THREADS", 32, 8, 1000);
         String bindHost = env.get("BIND_HOST", embeddedAllowed ? "127.0.0.1" : "0.0.0.0");
         URI publicBaseUrl = publicBaseUrl(env, environment, port);
 
@@ -162,7 +168,7 @@ public record Config(
         if (!env.problems().isEmpty()) {
             throw new ConfigException(env.problems());
         }
-        return new Config(environment, bindHost, port, publicBaseUrl, database, smtp, mailFrom, signingKey,
+        return new Config(environment, bindHost, port, httpThreads, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
                 logFormat.equals("json"), templates, edge, rateLimits, bots, admin,
                 sentryDsn, metricsToken, health);

@@ -1,5 +1,8 @@
 package dev.launchline;
 
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
+
 import dev.launchline.admin.AdminTokenCommand;
 import dev.launchline.config.ConfigException;
 import dev.launchline.config.EnvironmentVariables;
@@ -10,6 +13,8 @@ import dev.launchline.smoke.SmokeCommand;
 
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.UnconfirmedSignupPurge;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -88,11 +93,19 @@ public final class Main {
         }
     }
 
+    /** Stops logging, which writes out what its asynchronous appender still holds (logback-*.xml). */
+    private static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+            logging.stop();
+        }
+    }
+
     private static void serve(Config config) {
         Launchline service = Launchline.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
+            flushLogs(); // the last lines of the shutdown are still in the log's queue
             stopped.countDown();
         }, "shutdown"));
         String base = config.publicBaseUrl().toString();

@@ -89,7 +89,11 @@ public final class OutboxRepository {
                 .fetch();
     }
 
-    public void markSent(long id) {
+    /** SMTP accepted these: one statement for a whole batch. */
+    public void markSent(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
         db.update(OUTBOX_EMAIL)
                 .set(OUTBOX_EMAIL.STATUS, SENT)
                 .set(OUTBOX_EMAIL.SENT_AT, now())
@@ -97,7 +101,7 @@ public final class OutboxRepository {
                 .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
                 .setNull(OUTBOX_EMAIL.LOCKED_BY)
                 .setNull(OUTBOX_EMAIL.LAST_ERROR)
-                .where(OUTBOX_EMAIL.ID.eq(id))
+                .where(OUTBOX_EMAIL.ID.in(ids))
                 .execute();
     }
 

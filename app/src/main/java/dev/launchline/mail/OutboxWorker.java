@@ -31,6 +31,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class OutboxWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
     private static final Duration LEASE = Duration.ofMinutes(5);
+    /**
+     * How long an SMTP connection may sit unused before the worker closes it. Reusing one
+     * connection while mail keeps coming saves a connect and greeting per batch (at a launch
+     * spike, batches are small and many); closing it soon after keeps us well inside the idle
+     * timeout of any relay (RFC 5321 asks servers for at least 5 minutes; some close sooner).
+     */
+    private static final Duration IDLE_CLOSE = Duration.ofSeconds(10);
 
     /** Told what operators must hear about, so it can be reported. */
     public interface DeadLetterListener {
@@ -53,6 +60,8 @@ public final class OutboxWorker implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread thread;
     private Duration outageBackoff = Duration.ZERO;
+    private SmtpMailer.Connection connection; // only the worker thread touches it
+    private long connectionLastUsed;
 
     public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
                         DeadLetterListener deadLetters) {
@@ -102,27 +111,34 @@ public final class OutboxWorker implements AutoCloseable {
             if (delivered == settings.batchSize()) {
                 continue; // more is probably waiting
             }
+            closeConnectionIfIdle();
             Duration wait = outageBackoff.isZero() ? settings.pollInterval() : outageBackoff;
             try {
                 wakeUp.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
                 wakeUp.drainPermits();
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        closeConnection();
     }
 
-    /** Claims and sends one batch; returns how many rows were claimed. Public for tests and tools. */
+    /**
+     * Claims and sends one batch; returns how many rows were claimed. Public for tests and tools.
+     * The rows SMTP accepted are marked sent together when the batch ends (one statement and one
+     * commit per batch, not per email). If the process dies in between, their lease runs out
+     * and they go out again with the same Message-ID: at least once, never lost.
+     */
     public int deliverBatch() {
         List<OutboxEmailRecord> batch = outbox.claim(workerId, settings.batchSize(), LEASE);
         if (batch.isEmpty()) {
             return 0;
         }
         List<Long> unsent = new ArrayList<>(batch.stream().map(OutboxEmailRecord::getId).toList());
+        List<OutboxEmailRecord> sent = new ArrayList<>(batch.size());
         List<Long> heldBack = new ArrayList<>();
         Duration holdBackFor = Duration.ZERO;
-        SmtpMailer.Connection connection = null;
         try {
             for (OutboxEmailRecord email : batch) {
                 if (stopping.get()) {
@@ -135,21 +151,21 @@ public final class OutboxWorker implements AutoCloseable {
                     holdBackFor = holdBack.compareTo(holdBackFor) > 0 ? holdBack : holdBackFor;
                     continue;
                 }
-                if (connection == null || !connection.isOpen()) {
-                    closeQuietly(connection);
-                    connection = mailer.connect();
+                if (deliver(email)) {
+                    sent.add(email);
                 }
-                deliver(connection, email);
                 unsent.remove(email.getId());
             }
             outageBackoff = Duration.ZERO;
         } catch (MessagingException unreachable) {
+            closeConnection();
             outageBackoff = nextOutageBackoff();
             metrics.smtpUnreachable();
             log.warn("SMTP server unreachable ({}); {} emails stay queued, retrying in {} ms",
                     unreachable.getClass().getSimpleName(), unsent.size(), outageBackoff.toMillis());
         } finally {
-            closeQuietly(connection);
+            outbox.markSent(sent.stream().map(OutboxEmailRecord::getId).toList());
+            sent.forEach(email -> metrics.sent(email.getKind()));
             outbox.release(unsent, outbox.now().plus(outageBackoff),
                     stopping.get() ? "released at shutdown" : "SMTP server unreachable");
             if (!heldBack.isEmpty()) {
@@ -161,12 +177,52 @@ public final class OutboxWorker implements AutoCloseable {
         return batch.size();
     }
 
-    /** Sends one email and records the outcome; throws only when the connection itself failed. */
-    private void deliver(SmtpMailer.Connection connection, OutboxEmailRecord email) throws MessagingException {
+    /**
+     * Sends one email over the kept connection (opening one if needed) and records a refusal;
+     * returns whether SMTP accepted it. A connection kept from an earlier batch may have been
+     * closed by the server meanwhile: then the email is tried once more on a new one. Throws
+     * only when the server cannot be reached.
+     */
+    private boolean deliver(OutboxEmailRecord email) throws MessagingException {
+        boolean reused = connection != null;
+        if (!reused) {
+            connection = mailer.connect();
+        }
+        try {
+            return deliver(connection, email);
+        } catch (MessagingException dropped) {
+            closeConnection();
+            if (!reused) {
+                throw dropped;
+            }
+            connection = mailer.connect();
+            return deliver(connection, email);
+        } finally {
+            connectionLastUsed = System.nanoTime();
+        }
+    }
+
+    private void closeConnectionIfIdle() {
+        if (connection != null && System.nanoTime() - connectionLastUsed > IDLE_CLOSE.toNanos()) {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+
+    /**
+     * Sends one email and records a refusal; returns whether SMTP accepted it (the caller marks
+     * it sent). Throws only when the connection itself failed.
+     */
+    private boolean deliver(SmtpMailer.Connection connection, OutboxEmailRecord email) throws MessagingException {
         try {
             connection.send(email);
-            outbox.markSent(email.getId());
-            metrics.sent(email.getKind());
+            return true;
         } catch (MessagingException failure) {
             if (!connection.isOpen() && !(failure instanceof SendFailedException)) {
                 throw failure; // the connection dropped: not this message's fault
@@ -184,6 +240,7 @@ public final class OutboxWorker implements AutoCloseable {
                 outbox.markFailed(email.getId(), reason, retryAt(attempts));
                 metrics.retried(email.getKind());
             }
+            return false;
         }
     }
 
@@ -217,17 +274,15 @@ public final class OutboxWorker implements AutoCloseable {
         return 0;
     }
 
-    private static void closeQuietly(SmtpMailer.Connection connection) {
-        if (connection != null) {
-            connection.close();
-        }
-    }
-
     /** Stops after the email in flight; claimed-but-unsent rows go back to the queue. */
     @Override
     public void close() {
         stopping.set(true);
         wakeUp.release();
+        if (thread.getState() == Thread.State.NEW) {
+            closeConnection(); // never started: batches were run by hand (tests, tools)
+            return;
+        }
         try {
             thread.join(Duration.ofSeconds(30));
         } catch (InterruptedException interrupted) {

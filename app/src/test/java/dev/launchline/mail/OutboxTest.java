@@ -134,6 +134,39 @@ class OutboxTest {
         }
     }
 
+    @Test
+    void the_worker_keeps_its_smtp_connection_between_batches_and_reconnects_at_once_when_the_server_dropped_it() {
+        int smtpPort = TestStack.freePort();
+        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 2)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            Config.Outbox settings = new Config.Outbox(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
+            OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { });
+            try (DevMailServer first = DevMailServer.start(smtpPort)) {
+                enqueueTo(outbox, database, "before@rocket-users.test");
+                assertThat(worker.deliverBatch()).isEqualTo(1);
+                assertThat(first.messages()).hasSize(1);
+            }
+            // the server went away and came back: the connection the worker kept is dead
+            try (DevMailServer second = DevMailServer.start(smtpPort)) {
+                enqueueTo(outbox, database, "after@rocket-users.test");
+                assertThat(worker.deliverBatch()).isEqualTo(1);
+                // sent in this batch over a new connection, not handed back as an SMTP outage
+                assertThat(second.messages()).extracting(DevMailServer.CapturedMail::to)
+                        .containsExactly(List.of("after@rocket-users.test"));
+                assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent"))).isEqualTo(2);
+                assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.LAST_ERROR.isNotNull())).isZero();
+            } finally {
+                worker.close();
+            }
+        }
+    }
+
+    private static void enqueueTo(OutboxRepository outbox, Database database, String recipient) {
+        outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test", recipient,
+                Optional.empty(), "Hi", "text", "<p>html</p>", Optional.empty()), null, null);
+    }
+
     private static Config.Smtp smtp(int port) {
         return new Config.Smtp("127.0.0.1", port, Optional.empty(), Optional.empty(), Config.Smtp.Security.NONE,
                 Duration.ofSeconds(5));

@@ -38,7 +38,7 @@ public class AbuseMixSimulation extends LaunchlineSimulation {
                                 .check(status().saveAs("floodStatus"), status().is(429)))
                         .exec(session -> {
                             if (session.contains("floodStatus") && session.getInt("floodStatus") == 202) {
-                                countAcceptedSignup();
+                                countAcceptedSignup(session.getString("email"));
                             }
                             return session;
                         })

@@ -22,7 +22,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * has its own budget. -Drate=people per second (default 5), -Dduration=seconds (default 30).
  */
 public class FunnelSimulation extends LaunchlineSimulation {
-    {
+    public FunnelSimulation() {
+        super(LoadTarget.Mail.DEV_INBOX); // the mail is read from the service's dev inbox, over HTTP
         setUp(afterWarmUp(scenario("funnel")
                 .feed(uniqueEmails())
                 .exec(signup())

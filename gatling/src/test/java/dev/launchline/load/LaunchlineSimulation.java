@@ -9,7 +9,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
@@ -25,11 +26,19 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * Parameters are system properties: -DbaseUrl, -Dwaitlist (default "launch").
  */
 public abstract class LaunchlineSimulation extends Simulation {
-    protected final LoadTarget target = LoadTarget.resolve();
+    protected final LoadTarget target;
     protected final Budgets budgets = new Budgets();
     protected final String waitlist = System.getProperty("waitlist", "launch");
     private static final Random RANDOM = new Random();
-    private final AtomicLong acceptedSignups = new AtomicLong();
+    private final Queue<String> acceptedEmails = new ConcurrentLinkedQueue<>();
+
+    protected LaunchlineSimulation() {
+        this(LoadTarget.Mail.SINK);
+    }
+
+    protected LaunchlineSimulation(LoadTarget.Mail mail) {
+        this.target = LoadTarget.resolve(mail);
+    }
 
     protected HttpProtocolBuilder protocol() {
         return http.baseUrl(target.baseUrl())
@@ -52,9 +61,9 @@ public abstract class LaunchlineSimulation extends Simulation {
                 .iterator();
     }
 
-    /** Counts a signup the service accepted outside {@link #signup()}, for the "no lead lost" check. */
-    protected void countAcceptedSignup() {
-        acceptedSignups.incrementAndGet();
+    /** Records a signup the service accepted outside {@link #signup()}, for the "no lead lost" check. */
+    protected void countAcceptedSignup(String email) {
+        acceptedEmails.add(email);
     }
 
     /** POST a signup for #{email}; 202 is the only success, and each one is counted. */
@@ -69,7 +78,7 @@ public abstract class LaunchlineSimulation extends Simulation {
                 .check(status().is(202)))
                 .exec(session -> {
                     if (!session.isFailed()) {
-                        acceptedSignups.incrementAndGet();
+                        acceptedEmails.add(session.getString("email"));
                     }
                     return session;
                 });
@@ -97,7 +106,7 @@ public abstract class LaunchlineSimulation extends Simulation {
 
     @Override
     public void after() {
-        target.lostLeads(acceptedSignups.get()).ifPresent(System.out::println);
+        target.lostLeads(acceptedEmails).ifPresent(System.out::println);
         target.close();
     }
 

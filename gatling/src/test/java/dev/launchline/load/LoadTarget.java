@@ -2,12 +2,16 @@ package dev.launchline.load;
 
 import dev.launchline.db.EmbeddedPostgres;
 
+import org.postgresql.PGConnection;
+
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -27,22 +32,33 @@ import java.util.concurrent.TimeUnit;
  * Locally the database is known, so the run ends with the "no lead lost" count.
  */
 public final class LoadTarget implements AutoCloseable {
+    /** Where the local service's mail goes. */
+    public enum Mail {
+        /** {@link MailSink}, in the load generator's JVM: the service pays only for sending, as with a real relay. */
+        SINK,
+        /** The service's own dev inbox (GreenMail in its JVM), for simulations that read the mail over HTTP. */
+        DEV_INBOX
+    }
+
     private final String baseUrl;
     private final Optional<EmbeddedPostgres> postgres;
     private final Optional<Process> service;
+    private final Optional<MailSink> mailSink;
 
-    private LoadTarget(String baseUrl, Optional<EmbeddedPostgres> postgres, Optional<Process> service) {
+    private LoadTarget(String baseUrl, Optional<EmbeddedPostgres> postgres, Optional<Process> service,
+                       Optional<MailSink> mailSink) {
         this.baseUrl = baseUrl;
         this.postgres = postgres;
         this.service = service;
+        this.mailSink = mailSink;
     }
 
-    public static LoadTarget resolve() {
+    public static LoadTarget resolve(Mail mail) {
         String remote = System.getProperty("baseUrl");
         if (remote != null && !remote.isBlank()) {
-            return new LoadTarget(remote.replaceAll("/+$", ""), Optional.empty(), Optional.empty());
+            return new LoadTarget(remote.replaceAll("/+$", ""), Optional.empty(), Optional.empty(), Optional.empty());
         }
-        return startLocal();
+        return startLocal(mail);
     }
 
     public String baseUrl() {
@@ -54,7 +70,7 @@ public final class LoadTarget implements AutoCloseable {
         return service.isPresent();
     }
 
-    private static LoadTarget startLocal() {
+    private static LoadTarget startLocal(Mail mail) {
         Path dir = Path.of(System.getProperty("launchline.load.dir", "target"), "load-" + Instant.now().getEpochSecond())
                 .toAbsolutePath();
         EmbeddedPostgres postgres = EmbeddedPostgres.start(dir.resolve("postgres"));
@@ -85,15 +101,42 @@ public final class LoadTarget implements AutoCloseable {
         builder.environment().put("TRUSTED_PROXIES", "127.0.0.1/32");
         // the load stack measures the service, not the mail provider: no ceiling on confirmations
         builder.environment().put("RATE_LIMIT_CONFIRMATION_MAILS", "off");
+        // e.g. -DserviceEnv=HTTP_THREADS=64,OUTBOX_SENDERS=3: any of the service's settings, for experiments
+        for (String setting : System.getProperty("serviceEnv", "").split(",")) {
+            if (setting.contains("=")) {
+                builder.environment().put(setting.substring(0, setting.indexOf('=')).strip(),
+                        setting.substring(setting.indexOf('=') + 1).strip());
+            }
+        }
+        Optional<MailSink> sink = mail == Mail.SINK ? Optional.of(MailSink.start()) : Optional.empty();
+        sink.ifPresent(started -> {
+            builder.environment().put("SMTP_HOST", "127.0.0.1");
+            builder.environment().put("SMTP_PORT", String.valueOf(started.port()));
+            builder.environment().put("SMTP_SECURITY", "none");
+        });
         try {
             Process process = builder.start();
-            LoadTarget target = new LoadTarget(baseUrl, Optional.of(postgres), Optional.of(process));
+            LoadTarget target = new LoadTarget(baseUrl, Optional.of(postgres), Optional.of(process), sink);
             target.awaitReady(Duration.ofSeconds(60));
+            requireLogging(dir.resolve("service.log"));
             System.out.println("load target: " + baseUrl + " (service log: " + dir.resolve("service.log") + ")");
             return target;
         } catch (IOException | RuntimeException failed) {
+            sink.ifPresent(MailSink::close);
             postgres.close();
             throw new IllegalStateException("could not start the service; see " + dir.resolve("service.log"), failed);
+        }
+    }
+
+    /**
+     * A service measured without its logging is not the service that runs in production: a
+     * stray SLF4J on the classpath once silently turned it into a no-op and flattered a run.
+     */
+    private static void requireLogging(Path serviceLog) throws IOException {
+        String log = Files.readString(serviceLog);
+        if (log.contains("SLF4J") && (log.contains("NOP") || log.contains("no-operation"))) {
+            throw new IllegalStateException("the service started without logging (SLF4J fell back to no-op): "
+                    + "fix the load module's classpath; see " + serviceLog);
         }
     }
 
@@ -122,20 +165,51 @@ public final class LoadTarget implements AutoCloseable {
     }
 
     /**
-     * "No lead lost": every signup the service answered 2xx is in the database with its email
-     * in the outbox. Only possible locally, where the database is ours.
+     * "No lead lost": every address the service answered 2xx for is in the database, with its
+     * email in the outbox. Checked address by address (the accepted ones are copied into a
+     * temporary table), so a signup stored after its client gave up waiting is not mistaken
+     * for a lost one, nor hides one. Only possible locally, where the database is ours.
      */
-    public Optional<String> lostLeads(long acceptedSignups) {
+    public Optional<String> lostLeads(Collection<String> acceptedEmails) {
+        if (postgres.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Connection connection = DriverManager.getConnection(postgres.get().jdbcUrl("launchline"), "postgres", "")) {
+            connection.createStatement().execute("create temporary table accepted (email text not null)");
+            StringBuilder rows = new StringBuilder();
+            acceptedEmails.forEach(email -> rows.append(email).append('\n'));
+            connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("copy accepted (email) from stdin", new StringReader(rows.toString()));
+            long lost = count(connection, """
+                    select count(*) from accepted a
+                    where not exists (select 1 from signup s join outbox_email o on o.signup_id = s.id
+                                      where s.email = a.email)""");
+            long stored = count(connection, "select count(*) from signup");
+            String summary = "accepted " + acceptedEmails.size() + " signups, " + lost + " of them not stored with their email; "
+                    + "stored " + stored + " in all (a signup whose answer came too late for the client is stored too)";
+            return Optional.of((lost == 0 ? "NO LEAD LOST: " : "LEADS LOST: ") + summary + "\n" + mailKeptPace(connection));
+        } catch (SQLException | IOException failed) {
+            return Optional.of("LEADS UNCHECKED: " + failed.getMessage());
+        }
+    }
+
+    /**
+     * "No lead lost" when the load generator only counts its 2xx answers (wrk): every stored
+     * signup has its email, and at least as many are stored as were accepted (every request
+     * carried a new address; a signup whose answer the generator never read is stored too).
+     */
+    public Optional<String> lostLeadsByCount(long accepted) {
         if (postgres.isEmpty()) {
             return Optional.empty();
         }
         try (Connection connection = DriverManager.getConnection(postgres.get().jdbcUrl("launchline"), "postgres", "")) {
             long stored = count(connection, "select count(*) from signup");
-            long withMail = count(connection, "select count(distinct signup_id) from outbox_email");
-            String summary = "accepted " + acceptedSignups + " signups; stored " + stored
-                    + "; with queued or sent email " + withMail;
-            return Optional.of((stored == acceptedSignups && withMail == acceptedSignups ? "NO LEAD LOST: " : "LEADS LOST: ")
-                    + summary + "\n" + mailKeptPace(connection));
+            long withoutMail = count(connection, """
+                    select count(*) from signup s
+                    where not exists (select 1 from outbox_email o where o.signup_id = s.id)""");
+            boolean kept = stored >= accepted && withoutMail == 0;
+            return Optional.of((kept ? "NO LEAD LOST: " : "LEADS LOST: ") + "accepted " + accepted + " signups; stored "
+                    + stored + ", of them " + withoutMail + " without their email\n" + mailKeptPace(connection));
         } catch (SQLException failed) {
             return Optional.of("LEADS UNCHECKED: " + failed.getMessage());
         }
@@ -145,7 +219,7 @@ public final class LoadTarget implements AutoCloseable {
      * Did mail keep pace? At the moment the load stops: how many emails the SMTP server has
      * accepted, how many still wait, and how long signup-to-accepted took (p50/p95/max).
      */
-    private static String mailKeptPace(Connection connection) throws SQLException {
+    private String mailKeptPace(Connection connection) throws SQLException {
         try (ResultSet row = connection.createStatement().executeQuery("""
                 select count(*) filter (where status = 'sent'),
                        count(*) filter (where status <> 'sent'),
@@ -156,8 +230,9 @@ public final class LoadTarget implements AutoCloseable {
                        max(extract(epoch from sent_at - created_at)) filter (where status = 'sent')
                 from outbox_email""")) {
             row.next();
-            return String.format("MAIL: accepted by SMTP %d, still queued %d; signup to SMTP-accepted p50 %.0f ms, p95 %.0f ms, max %.0f ms",
-                    row.getLong(1), row.getLong(2), row.getDouble(3) * 1000, row.getDouble(4) * 1000, row.getDouble(5) * 1000);
+            return String.format("MAIL: accepted by SMTP %d%s, still queued %d; signup to SMTP-accepted p50 %.0f ms, p95 %.0f ms, max %.0f ms",
+                    row.getLong(1), mailSink.map(sink -> " (the sink counted " + sink.accepted() + ")").orElse(""),
+                    row.getLong(2), row.getDouble(3) * 1000, row.getDouble(4) * 1000, row.getDouble(5) * 1000);
         }
     }
 
@@ -180,6 +255,7 @@ public final class LoadTarget implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
+        mailSink.ifPresent(MailSink::close);
         postgres.ifPresent(EmbeddedPostgres::close);
     }
 

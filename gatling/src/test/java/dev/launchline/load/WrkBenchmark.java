@@ -1,0 +1,107 @@
+package dev.launchline.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The same fresh local stack as the simulations, loaded by wrk instead of Gatling. wrk is a
+ * small C program: it leaves the cores to the service and PostgreSQL, where Gatling's JVM takes
+ * about 0.8 ms of CPU per request (a third of this 2-core box at 500 requests/s). Run it with
+ * {@code ./mvnw -pl gatling -am verify -Pwrk -DskipTests -Drate=1000 -Dduration=30}; it needs
+ * {@code wrk} on PATH (Debian: {@code apt-get install wrk}).
+ *
+ * <p>-Drate=R paces R signups/s (connections pause between answer and next request; see
+ * signup.lua); -Drate=0 runs closed-loop as fast as -Dconnections (default 32) go, which
+ * measures the sustained maximum. After a warm-up (-Dwarmup seconds at -DwarmupRate, default
+ * 20 s at 100/s) it prints wrk's numbers, checks them against budgets.properties (scenario
+ * "wrk"), counts that no lead was lost, and exits non-zero when a budget or a lead was broken.
+ */
+public final class WrkBenchmark {
+    private static final Pattern LINE = Pattern.compile("(\\w+)=([\\d.]+)");
+
+    private WrkBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = Integer.getInteger("rate", 1000);
+        int duration = Integer.getInteger("duration", 30);
+        int warmup = Integer.getInteger("warmup", 20);
+        Budgets budgets = new Budgets();
+        Path script = Files.createTempFile("launchline-signup", ".lua");
+        try (InputStream lua = WrkBenchmark.class.getResourceAsStream("/wrk/signup.lua")) {
+            Files.write(script, lua.readAllBytes());
+        }
+        boolean failed;
+        try (LoadTarget target = LoadTarget.resolve(LoadTarget.Mail.SINK)) {
+            long accepted = 0;
+            if (warmup > 0) {
+                int warmupRate = Integer.getInteger("warmupRate", 100);
+                accepted += wrk(target, script, warmupRate, Math.max(10, warmupRate / 10), warmup, "warm-up").get("accepted").longValue();
+            }
+            int connections = rate == 0 ? Integer.getInteger("connections", 32) : Integer.getInteger("connections", Math.max(10, rate / 10));
+            Map<String, Double> measured = wrk(target, script, rate, connections, duration, "measured");
+            accepted += measured.get("accepted").longValue();
+            List<String> broken = new ArrayList<>();
+            check(broken, "p95", measured.get("p95"), budgets.value("wrk", "signup", "p95"));
+            check(broken, "p99", measured.get("p99"), budgets.value("wrk", "signup", "p99"));
+            double requests = measured.get("requests");
+            double errorPercent = requests == 0 ? 100 : 100 * (measured.get("other_status") + measured.get("socket_errors")) / requests;
+            check(broken, "errorPercent", errorPercent, budgets.value("wrk", "signup", "errorPercent"));
+            String leads = target.lostLeadsByCount(accepted).orElse("LEADS UNCHECKED: not a local stack");
+            System.out.println(leads);
+            broken.forEach(line -> System.out.println("BUDGET BROKEN: " + line));
+            failed = !broken.isEmpty() || !leads.startsWith("NO LEAD LOST");
+        } finally {
+            Files.deleteIfExists(script);
+        }
+        System.exit(failed ? 1 : 0);
+    }
+
+    private static void check(List<String> broken, String metric, double actual, double budget) {
+        boolean ok = metric.equals("errorPercent") ? actual <= budget : actual < budget;
+        System.out.printf("wrk signup %s: %.2f (budget %s %.0f) %s%n", metric, actual,
+                metric.equals("errorPercent") ? "<=" : "<", budget, ok ? "ok" : "BROKEN");
+        if (!ok) {
+            broken.add(metric + " " + actual + " against " + budget);
+        }
+    }
+
+    /** Runs wrk once and returns the numbers its WRK lines carry. */
+    private static Map<String, Double> wrk(LoadTarget target, Path script, int rate, int connections, int seconds,
+                                           String phase) throws IOException, InterruptedException {
+        long pauseMs = rate == 0 ? 0 : Math.round(1000.0 * connections / rate);
+        int threads = Math.min(2, connections);
+        List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                "--timeout", "10s", "-s", script.toString(), target.baseUrl(), "--",
+                System.getProperty("waitlist", "launch"), String.valueOf(pauseMs));
+        System.out.println(phase + ": " + (rate == 0 ? "closed loop" : rate + "/s offered") + ", "
+                + connections + " connections, " + seconds + " s: " + String.join(" ", command));
+        Process wrk;
+        try {
+            wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException missing) {
+            throw new IllegalStateException("wrk is not installed (Debian: apt-get install wrk)", missing);
+        }
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (wrk.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed:\n" + output);
+        }
+        String ours = output.lines().filter(line -> line.startsWith("WRK ")).collect(Collectors.joining("\n"));
+        System.out.println(ours);
+        Matcher numbers = LINE.matcher(ours);
+        Map<String, Double> values = new java.util.HashMap<>();
+        while (numbers.find()) {
+            values.put(numbers.group(1), Double.parseDouble(numbers.group(2)));
+        }
+        return values;
+    }
+}
