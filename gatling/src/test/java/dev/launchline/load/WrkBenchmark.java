@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * The same fresh local stack as the simulations, loaded by wrk instead of Gatling. wrk is a
  * small C program: it leaves the cores to the service and PostgreSQL, where Gatling's JVM takes
- * about 0.8 ms of CPU per request (a third of this 2-core box at 500 requests/s). Run it with
+ * about 0.8 ms of CPU per request (a fifth of this 2-core box at 500 requests/s). Run it with
  * {@code ./mvnw -pl gatling -am verify -Pwrk -DskipTests -Drate=1000 -Dduration=30}; it needs
  * {@code wrk} on PATH (Debian: {@code apt-get install wrk}).
  *
