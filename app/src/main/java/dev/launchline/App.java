@@ -76,10 +76,6 @@ public final class App {
     private App() {
     }
 
-    public static Javalin create(Handlers handlers) {
-        return create(handlers, 32);
-    }
-
     /** @param threads at most this many requests are handled at once (HTTP_THREADS); the rest wait in Jetty's queue */
     public static Javalin create(Handlers handlers, int threads) {
         ErrorMapper errors = new ErrorMapper(handlers.pages(), handlers.errorTracking());

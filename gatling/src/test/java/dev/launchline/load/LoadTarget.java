@@ -171,10 +171,7 @@ public final class LoadTarget implements AutoCloseable {
      * for a lost one, nor hides one. Only possible locally, where the database is ours.
      */
     public Optional<String> lostLeads(Collection<String> acceptedEmails) {
-        if (postgres.isEmpty()) {
-            return Optional.empty();
-        }
-        try (Connection connection = DriverManager.getConnection(postgres.get().jdbcUrl("launchline"), "postgres", "")) {
+        return checkDatabase(connection -> {
             connection.createStatement().execute("create temporary table accepted (email text not null)");
             StringBuilder rows = new StringBuilder();
             acceptedEmails.forEach(email -> rows.append(email).append('\n'));
@@ -187,10 +184,8 @@ public final class LoadTarget implements AutoCloseable {
             long stored = count(connection, "select count(*) from signup");
             String summary = "accepted " + acceptedEmails.size() + " signups, " + lost + " of them not stored with their email; "
                     + "stored " + stored + " in all (a signup whose answer came too late for the client is stored too)";
-            return Optional.of((lost == 0 ? "NO LEAD LOST: " : "LEADS LOST: ") + summary + "\n" + mailKeptPace(connection));
-        } catch (SQLException | IOException failed) {
-            return Optional.of("LEADS UNCHECKED: " + failed.getMessage());
-        }
+            return (lost == 0 ? "NO LEAD LOST: " : "LEADS LOST: ") + summary + "\n" + mailKeptPace(connection);
+        });
     }
 
     /**
@@ -199,18 +194,29 @@ public final class LoadTarget implements AutoCloseable {
      * carried a new address; a signup whose answer the generator never read is stored too).
      */
     public Optional<String> lostLeadsByCount(long accepted) {
-        if (postgres.isEmpty()) {
-            return Optional.empty();
-        }
-        try (Connection connection = DriverManager.getConnection(postgres.get().jdbcUrl("launchline"), "postgres", "")) {
+        return checkDatabase(connection -> {
             long stored = count(connection, "select count(*) from signup");
             long withoutMail = count(connection, """
                     select count(*) from signup s
                     where not exists (select 1 from outbox_email o where o.signup_id = s.id)""");
             boolean kept = stored >= accepted && withoutMail == 0;
-            return Optional.of((kept ? "NO LEAD LOST: " : "LEADS LOST: ") + "accepted " + accepted + " signups; stored "
-                    + stored + ", of them " + withoutMail + " without their email\n" + mailKeptPace(connection));
-        } catch (SQLException failed) {
+            return (kept ? "NO LEAD LOST: " : "LEADS LOST: ") + "accepted " + accepted + " signups; stored "
+                    + stored + ", of them " + withoutMail + " without their email\n" + mailKeptPace(connection);
+        });
+    }
+
+    private interface DatabaseCheck {
+        String run(Connection connection) throws SQLException, IOException;
+    }
+
+    /** Runs a check against the local stack's database; empty for a deployment given by -DbaseUrl. */
+    private Optional<String> checkDatabase(DatabaseCheck check) {
+        if (postgres.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Connection connection = DriverManager.getConnection(postgres.get().jdbcUrl("launchline"), "postgres", "")) {
+            return Optional.of(check.run(connection));
+        } catch (SQLException | IOException failed) {
             return Optional.of("LEADS UNCHECKED: " + failed.getMessage());
         }
     }

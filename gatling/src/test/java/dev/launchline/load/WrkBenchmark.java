@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -98,7 +99,7 @@ public final class WrkBenchmark {
         String ours = output.lines().filter(line -> line.startsWith("WRK ")).collect(Collectors.joining("\n"));
         System.out.println(ours);
         Matcher numbers = LINE.matcher(ours);
-        Map<String, Double> values = new java.util.HashMap<>();
+        Map<String, Double> values = new HashMap<>();
         while (numbers.find()) {
             values.put(numbers.group(1), Double.parseDouble(numbers.group(2)));
         }
