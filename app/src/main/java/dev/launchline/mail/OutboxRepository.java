@@ -20,7 +20,10 @@ import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.select;
 
-/** The only code that reads or writes outbox_email. */
+/**
+ * The only code that reads or writes outbox_email, apart from a new signup's first email,
+ * which SignupRepository#insertIfNewWithEmail writes in the signup's own statement.
+ */
 public final class OutboxRepository {
     public static final String PENDING = "pending";
     public static final String SENDING = "sending";
@@ -44,7 +47,7 @@ public final class OutboxRepository {
     /** Queues an email inside the caller's transaction: it exists exactly when the lead does. */
     public void enqueue(DSLContext tx, OutgoingEmail email, Long signupId, Long leadId) {
         ENQUEUE.execute(tx,
-                "<" + UUID.randomUUID() + "@" + messageIdDomain + ">",
+                newMessageId(),
                 email.kind(),
                 signupId,
                 leadId,
@@ -56,6 +59,11 @@ public final class OutboxRepository {
                 email.htmlBody(),
                 email.unsubscribeUrl().orElse(null),
                 now());
+    }
+
+    /** A Message-ID of ours: kept with the row, so a re-sent email is recognisably the same one. */
+    public String newMessageId() {
+        return "<" + UUID.randomUUID() + "@" + messageIdDomain + ">";
     }
 
     /* Fixed SQL over plain JDBC, as SignupRepository's insert: it runs once per signup and lead. */

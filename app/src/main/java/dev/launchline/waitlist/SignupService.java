@@ -49,6 +49,7 @@ public final class SignupService {
     private final ReferralGuard referralGuard;
     private final FunnelMetrics metrics;
     private final SecureRandom random = new SecureRandom();
+    private final SignupIds ids;
 
     /** What one signUp transaction did, for the mail worker and the metrics once it committed. */
     private record Outcome(boolean mailQueued, boolean added, boolean confirmed, String referralNotCredited) {
@@ -71,6 +72,7 @@ public final class SignupService {
         this.clock = clock;
         this.referralGuard = referralGuard;
         this.metrics = metrics;
+        this.ids = new SignupIds(db);
     }
 
     /**
@@ -80,33 +82,17 @@ public final class SignupService {
      */
     public void signUp(Waitlist waitlist, SignupRequest request, ClientAddress client) {
         Optional<String> networkHash = referralGuard.networkHash(client);
-        Outcome outcome = db.transactionResult(configuration -> {
-            DSLContext tx = configuration.dsl();
-            OffsetDateTime now = now();
-            Optional<ReferralGuard.Referrer> referrer = request.referralCode()
-                    .flatMap(code -> signups.referrerByCode(tx, waitlist.slug(), code));
-            // decided now, while the referee's network is known; applied (or not) when they confirm
-            String notCredited = referrer
-                    .flatMap(r -> referralGuard.whyNotCredited(r, request.email().key(), networkHash, now))
-                    .orElse(null);
-            SignupRepository.ReferredBy referredBy = new SignupRepository.ReferredBy(
-                    referrer.map(ReferralGuard.Referrer::id).orElse(null), notCredited, networkHash.orElse(null));
-            for (int attempt = 0; attempt < 3; attempt++) {
-                Optional<SignupRecord> inserted = signups.insertIfNew(tx, waitlist.slug(), request, referralCode(),
-                        referredBy, now);
-                if (inserted.isPresent()) {
-                    welcomeNewSignup(tx, waitlist, inserted.get(), now);
-                    log.info("signup {} joined waitlist {}", inserted.get().getId(), waitlist.slug());
-                    return new Outcome(true, true, !waitlist.confirmationRequired(), notCredited);
-                }
-                Optional<SignupRecord> existing = signups.lockByEmail(tx, waitlist.slug(), request.email().key());
-                if (existing.isPresent()) {
-                    return Outcome.repeat(remindExistingSignup(tx, waitlist, existing.get(), now));
-                }
-                // neither inserted nor there: the random referral code collided; draw another
-            }
-            throw new IllegalStateException("could not allocate a referral code");
-        });
+        OffsetDateTime now = now();
+        Optional<ReferralGuard.Referrer> referrer = request.referralCode()
+                .flatMap(code -> signups.referrerByCode(db, waitlist.slug(), code));
+        // decided now, while the referee's network is known; applied (or not) when they confirm
+        String notCredited = referrer
+                .flatMap(r -> referralGuard.whyNotCredited(r, request.email().key(), networkHash, now))
+                .orElse(null);
+        SignupRepository.ReferredBy referredBy = new SignupRepository.ReferredBy(
+                referrer.map(ReferralGuard.Referrer::id).orElse(null), notCredited, networkHash.orElse(null));
+        Outcome outcome = joinInOneStatement(waitlist, request, referredBy, now)
+                .orElseGet(() -> signUpInTransaction(waitlist, request, referredBy, now));
         if (outcome.mailQueued()) {
             mailQueued.run();
         }
@@ -119,6 +105,49 @@ public final class SignupService {
         if (outcome.referralNotCredited() != null) {
             metrics.referralUncredited(outcome.referralNotCredited());
         }
+    }
+
+    /**
+     * The common case of a launch: a new address on a waitlist with double opt-in. The signup
+     * and its confirmation email are written by one statement. Empty when that does not apply
+     * or the address is already on the list; nothing was written then.
+     */
+    private Optional<Outcome> joinInOneStatement(Waitlist waitlist, SignupRequest request,
+                                                 SignupRepository.ReferredBy referredBy, OffsetDateTime now) {
+        if (!waitlist.confirmationRequired()) {
+            return Optional.empty();
+        }
+        SignupRecord signup = signups.newSignup(db, waitlist.slug(), request, referralCode(), referredBy, now);
+        signup.setId(ids.next());
+        if (!signups.insertIfNewWithEmail(db, signup, emails.confirmation(waitlist, signup), outbox.newMessageId(),
+                outbox.now())) {
+            return Optional.empty();
+        }
+        log.info("signup {} joined waitlist {}", signup.getId(), waitlist.slug());
+        return Optional.of(new Outcome(true, true, false, referredBy.notCredited()));
+    }
+
+    /** Everything else: a waitlist without opt-in, a repeat signup, a referral code that collided. */
+    private Outcome signUpInTransaction(Waitlist waitlist, SignupRequest request,
+                                        SignupRepository.ReferredBy referredBy, OffsetDateTime now) {
+        return db.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Optional<SignupRecord> inserted = signups.insertIfNew(tx, waitlist.slug(), request, referralCode(),
+                        referredBy, now);
+                if (inserted.isPresent()) {
+                    welcomeNewSignup(tx, waitlist, inserted.get(), now);
+                    log.info("signup {} joined waitlist {}", inserted.get().getId(), waitlist.slug());
+                    return new Outcome(true, true, !waitlist.confirmationRequired(), referredBy.notCredited());
+                }
+                Optional<SignupRecord> existing = signups.lockByEmail(tx, waitlist.slug(), request.email().key());
+                if (existing.isPresent()) {
+                    return Outcome.repeat(remindExistingSignup(tx, waitlist, existing.get(), now));
+                }
+                // neither inserted nor there: the random referral code collided; draw another
+            }
+            throw new IllegalStateException("could not allocate a referral code");
+        });
     }
 
     private void welcomeNewSignup(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
