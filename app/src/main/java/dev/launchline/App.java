@@ -19,6 +19,7 @@ import dev.launchline.health.HealthHandler;
 import dev.launchline.metrics.Metrics;
 import dev.launchline.metrics.MetricsHandler;
 import dev.launchline.http.ErrorMapper;
+import dev.launchline.http.OverloadShedding;
 import dev.launchline.http.Pages;
 import dev.launchline.http.RequestBody;
 import dev.launchline.http.RequestIds;
@@ -76,11 +77,11 @@ public final class App {
     private App() {
     }
 
-    /** @param threads at most this many requests are handled at once (HTTP_THREADS); the rest wait in Jetty's queue */
-    public static Javalin create(Handlers handlers, int threads) {
+    /** @param limits Jetty's threads, and how many requests may wait for one and for how long */
+    public static Javalin create(Handlers handlers, Config.Http limits) {
         ErrorMapper errors = new ErrorMapper(handlers.pages(), handlers.errorTracking());
         return Javalin.create(config -> {
-            QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(8, threads));
+            QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()));
             pool.setName("http");
             config.jetty.threadPool = pool;
             config.startup.showJavalinBanner = false;
@@ -88,7 +89,11 @@ public final class App {
             config.http.maxRequestSize = RequestBody.MAX_BYTES;
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(jsonMapper(), false));
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000)); // finish in-flight requests
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000); // finish in-flight requests
+                // a wrapper set here ends up around Javalin's own handler: shedding comes first
+                server.setHandler(new OverloadShedding(limits, handlers.metrics().registry()));
+            });
             config.requestLogger.http((ctx, millis) -> logRequest(ctx, millis, handlers.metrics()));
             errors.install(config);
 

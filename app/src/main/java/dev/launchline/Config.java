@@ -31,7 +31,7 @@ public record Config(
         Environment environment,
         String bindHost,
         int port,
-        int httpThreads,
+        Http http,
         URI publicBaseUrl,
         Optional<Database> database,
         Optional<Smtp> smtp,
@@ -75,6 +75,18 @@ public record Config(
     }
 
     /** How the mail worker delivers and retries. */
+    /**
+     * @param threads    Jetty's thread pool (HTTP_THREADS); four fewer requests run at once, so a few
+     *                   threads are always free to read new requests and turn them away when need be
+     * @param queueMax   requests that may wait for a turn (REQUEST_QUEUE_MAX); more get 503 at once
+     * @param queueWait  how long one may wait (REQUEST_QUEUE_WAIT_MS) before it gets 503
+     */
+    public record Http(int threads, int queueMax, Duration queueWait) {
+        public int activeRequests() {
+            return threads - 4;
+        }
+    }
+
     public record Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax,
                          int senders) {
         /** One sender, as the tests that build a worker by hand want. */
@@ -100,6 +112,10 @@ public record Config(
         // of threads, each holding a request, until the heap ran out (issue 5); beyond these, new
         // requests wait in Jetty's queue, which costs a few bytes each instead of a thread.
         int httpThreads = env.integer("HTTP_THREADS", 32, 8, 1000);
+        // Past what the threads can take, requests wait without a thread; these bound that wait, so an
+        // overload is answered "503 overloaded, retry" in microseconds instead of piling up (see OverloadShedding).
+        Http http = new Http(httpThreads, env.integer("REQUEST_QUEUE_MAX", 1000, 0, 1_000_000),
+                Duration.ofMillis(env.integer("REQUEST_QUEUE_WAIT_MS", 2000, 10, 60_000)));
         String bindHost = env.get("BIND_HOST", embeddedAllowed ? "127.0.0.1" : "0.0.0.0");
         URI publicBaseUrl = publicBaseUrl(env, environment, port);
 
@@ -168,7 +184,7 @@ public record Config(
         if (!env.problems().isEmpty()) {
             throw new ConfigException(env.problems());
         }
-        return new Config(environment, bindHost, port, httpThreads, publicBaseUrl, database, smtp, mailFrom, signingKey,
+        return new Config(environment, bindHost, port, http, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
                 logFormat.equals("json"), templates, edge, rateLimits, bots, admin,
                 sentryDsn, metricsToken, health);

@@ -274,7 +274,7 @@ public final class Launchline implements AutoCloseable {
                 log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");
             }
-            Javalin http = App.create(handlers, config.httpThreads()).start(config.bindHost(), config.port());
+            Javalin http = App.create(handlers, config.http()).start(config.bindHost(), config.port());
             workers.forEach(OutboxWorker::start);
             ScheduledExecutorService housekeeping = startHousekeeping(botSettings.unconfirmedRetention()
                     .map(retention -> new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)),
