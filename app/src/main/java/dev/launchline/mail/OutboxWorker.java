@@ -7,6 +7,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Delivers the outbox. One thread per service instance; instances share the work through
- * row claiming. It wakes when a request queues mail ({@link #nudge()}) or every poll interval.
+ * row locks (SKIP LOCKED). It wakes when a request queues mail ({@link #nudge()}) or every poll interval.
  *
  * Failures are sorted by whose fault they are: an unreachable SMTP server hands the batch
  * back without counting an attempt (hours of outage must not dead-letter the queue); a
@@ -30,7 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class OutboxWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
-    private static final Duration LEASE = Duration.ofMinutes(5);
     /**
      * How long an SMTP connection may sit unused before the worker closes it. Reusing one
      * connection while mail keeps coming saves a connect and greeting per batch (at a launch
@@ -136,24 +136,31 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Claims and sends one batch; returns how many rows were claimed. Public for tests and tools.
-     * The rows SMTP accepted are marked sent together when the batch ends (one statement and one
-     * commit per batch, not per email). If the process dies in between, their lease runs out
-     * and they go out again with the same Message-ID: at least once, never lost.
+     * Locks, sends and marks one batch in one transaction; returns how many rows it locked.
+     * Public for tests and tools. The rows SMTP accepted are marked sent together when the batch
+     * ends (one statement and one commit per batch). If the process or the database connection
+     * dies before that commit, the rows are due again and go out again with the same
+     * Message-ID: at least once, never lost.
      */
     public int deliverBatch() {
-        List<OutboxEmailRecord> batch = outbox.claim(workerId, settings.batchSize(), LEASE);
+        List<OutboxEmailRecord> sent = new ArrayList<>();
+        int claimed = outbox.inTransaction(tx -> deliverBatch(tx, sent));
+        sent.forEach(email -> metrics.sent(email.getKind())); // counted once the "sent" mark committed
+        return claimed;
+    }
+
+    private int deliverBatch(DSLContext tx, List<OutboxEmailRecord> sent) {
+        List<OutboxEmailRecord> batch = outbox.lockDue(tx, settings.batchSize());
         if (batch.isEmpty()) {
             return 0;
         }
         List<Long> unsent = new ArrayList<>(batch.stream().map(OutboxEmailRecord::getId).toList());
-        List<OutboxEmailRecord> sent = new ArrayList<>(batch.size());
         List<Long> heldBack = new ArrayList<>();
         Duration holdBackFor = Duration.ZERO;
         try {
             for (OutboxEmailRecord email : batch) {
                 if (stopping.get()) {
-                    break; // graceful shutdown: the rest goes back to the queue below
+                    break; // graceful shutdown: the rest stays due, for the next worker
                 }
                 Duration holdBack = throttle.holdBack(email.getKind());
                 if (!holdBack.isZero()) {
@@ -162,7 +169,7 @@ public final class OutboxWorker implements AutoCloseable {
                     holdBackFor = holdBack.compareTo(holdBackFor) > 0 ? holdBack : holdBackFor;
                     continue;
                 }
-                if (deliver(email)) {
+                if (deliver(tx, email)) {
                     sent.add(email);
                 }
                 unsent.remove(email.getId());
@@ -174,16 +181,13 @@ public final class OutboxWorker implements AutoCloseable {
             metrics.smtpUnreachable();
             log.warn("SMTP server unreachable ({}); {} emails stay queued, retrying in {} ms",
                     unreachable.getClass().getSimpleName(), unsent.size(), outageBackoff.toMillis());
-        } finally {
-            outbox.markSent(sent.stream().map(OutboxEmailRecord::getId).toList());
-            sent.forEach(email -> metrics.sent(email.getKind()));
-            outbox.release(unsent, outbox.now().plus(outageBackoff),
-                    stopping.get() ? "released at shutdown" : "SMTP server unreachable");
-            if (!heldBack.isEmpty()) {
-                outbox.release(heldBack, outbox.now().plus(holdBackFor), "held back: sending ceiling reached");
-                log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack.size(),
-                        holdBackFor.toMillis());
-            }
+            outbox.postpone(tx, unsent, outbox.now().plus(outageBackoff), "SMTP server unreachable");
+        }
+        outbox.markSent(tx, sent.stream().map(OutboxEmailRecord::getId).toList());
+        if (!heldBack.isEmpty()) {
+            outbox.postpone(tx, heldBack, outbox.now().plus(holdBackFor), "held back: sending ceiling reached");
+            log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack.size(),
+                    holdBackFor.toMillis());
         }
         return batch.size();
     }
@@ -194,20 +198,20 @@ public final class OutboxWorker implements AutoCloseable {
      * closed by the server meanwhile: then the email is tried once more on a new one. Throws
      * only when the server cannot be reached.
      */
-    private boolean deliver(OutboxEmailRecord email) throws MessagingException {
+    private boolean deliver(DSLContext tx, OutboxEmailRecord email) throws MessagingException {
         boolean reused = connection != null;
         if (!reused) {
             connection = mailer.connect();
         }
         try {
-            return deliver(connection, email);
+            return deliver(tx, connection, email);
         } catch (MessagingException dropped) {
             closeConnection();
             if (!reused) {
                 throw dropped;
             }
             connection = mailer.connect();
-            return deliver(connection, email);
+            return deliver(tx, connection, email);
         } finally {
             connectionLastUsed = System.nanoTime();
         }
@@ -230,7 +234,8 @@ public final class OutboxWorker implements AutoCloseable {
      * Sends one email and records a refusal; returns whether SMTP accepted it (the caller marks
      * it sent). Throws only when the connection itself failed.
      */
-    private boolean deliver(SmtpMailer.Connection connection, OutboxEmailRecord email) throws MessagingException {
+    private boolean deliver(DSLContext tx, SmtpMailer.Connection connection, OutboxEmailRecord email)
+            throws MessagingException {
         try {
             connection.send(email);
             return true;
@@ -242,13 +247,13 @@ public final class OutboxWorker implements AutoCloseable {
             boolean permanent = smtpCode(failure) >= 500;
             String reason = (permanent ? "permanent" : "temporary") + " SMTP failure, code " + smtpCode(failure);
             if (permanent || attempts >= settings.maxAttempts()) {
-                outbox.markFailed(email.getId(), reason, null);
+                outbox.markFailed(tx, email.getId(), reason, null);
                 log.warn("outbox email {} ({}) dead-lettered after {} attempts: {}",
                         email.getId(), email.getKind(), attempts, reason);
                 metrics.deadLettered(email.getKind());
                 deadLetters.deadLettered(email, reason);
             } else {
-                outbox.markFailed(email.getId(), reason, retryAt(attempts));
+                outbox.markFailed(tx, email.getId(), reason, retryAt(attempts));
                 metrics.retried(email.getKind());
             }
             return false;

@@ -44,6 +44,7 @@ public final class LoadTarget implements AutoCloseable {
     private final Optional<EmbeddedPostgres> postgres;
     private final Optional<Process> service;
     private final Optional<MailSink> mailSink;
+    private long walAtReady; // PostgreSQL's WAL position once the service was up (migrations done)
 
     private LoadTarget(String baseUrl, Optional<EmbeddedPostgres> postgres, Optional<Process> service,
                        Optional<MailSink> mailSink) {
@@ -118,6 +119,8 @@ public final class LoadTarget implements AutoCloseable {
             Process process = builder.start();
             LoadTarget target = new LoadTarget(baseUrl, Optional.of(postgres), Optional.of(process), sink);
             target.awaitReady(Duration.ofSeconds(60));
+            target.walAtReady = target.checkDatabase(connection -> String.valueOf(
+                    count(connection, "select (pg_current_wal_lsn() - '0/0')::bigint"))).map(Long::parseLong).orElse(0L);
             requireLogging(dir.resolve("service.log"));
             System.out.println("load target: " + baseUrl + " (service log: " + dir.resolve("service.log") + ")");
             return target;
@@ -236,10 +239,22 @@ public final class LoadTarget implements AutoCloseable {
                        max(extract(epoch from sent_at - created_at)) filter (where status = 'sent')
                 from outbox_email""")) {
             row.next();
-            return String.format("MAIL: accepted by SMTP %d%s, still queued %d; signup to SMTP-accepted p50 %.0f ms, p95 %.0f ms, max %.0f ms",
+            String mail = String.format("MAIL: accepted by SMTP %d%s, still queued %d; signup to SMTP-accepted p50 %.0f ms, p95 %.0f ms, max %.0f ms",
                     row.getLong(1), mailSink.map(sink -> " (the sink counted " + sink.accepted() + ")").orElse(""),
                     row.getLong(2), row.getDouble(3) * 1000, row.getDouble(4) * 1000, row.getDouble(5) * 1000);
+            return mail + "\n" + walWritten(connection);
         }
+    }
+
+    /**
+     * WAL PostgreSQL wrote since the service was up, per stored signup: every row version and
+     * index entry a signup and its email cost, counted the same on any machine (unlike CPU).
+     */
+    private String walWritten(Connection connection) throws SQLException {
+        long wal = count(connection, "select (pg_current_wal_lsn() - '0/0')::bigint") - walAtReady;
+        long signups = count(connection, "select count(*) from signup");
+        return String.format("WAL: %,d bytes since the service was up, %,d per stored signup", wal,
+                signups == 0 ? 0 : wal / signups);
     }
 
     private static long count(Connection connection, String sql) throws SQLException {
