@@ -80,8 +80,10 @@ public record Config(
      *                   threads are always free to read new requests and turn them away when need be
      * @param queueMax   requests that may wait for a turn (REQUEST_QUEUE_MAX); more get 503 at once
      * @param queueWait  how long one may wait (REQUEST_QUEUE_WAIT_MS) before it gets 503
+     * @param maxConnections open connections (MAX_CONNECTIONS); past it no new one is accepted
+     *                   until one closes (they wait in the kernel's backlog, then time out)
      */
-    public record Http(int threads, int queueMax, Duration queueWait) {
+    public record Http(int threads, int queueMax, Duration queueWait, int maxConnections) {
         public int activeRequests() {
             return threads - 4;
         }
@@ -107,15 +109,17 @@ public record Config(
         String requiredWhy = "required when APP_ENV=" + environment.id();
 
         int port = env.integer("PORT", 8080, 1, 65535);
-        // Requests are short and mostly wait on PostgreSQL, whose pool is DATABASE_POOL_SIZE: a few
-        // dozen threads keep the cores busy. Jetty's default of 200-odd let a spike pile up hundreds
-        // of threads, each holding a request, until the heap ran out (issue 5); beyond these, new
-        // requests wait in Jetty's queue, which costs a few bytes each instead of a thread.
-        int httpThreads = env.integer("HTTP_THREADS", 32, 8, 1000);
+        // Requests are short and mostly wait on PostgreSQL (the pool, a commit's fsync): a few dozen
+        // at once keep the cores busy. Jetty's default of 200-odd let a spike pile up hundreds of
+        // threads until the heap ran out (issue 5); now past HTTP_THREADS - 4 at once requests wait
+        // without a thread, bounded by REQUEST_QUEUE_MAX and REQUEST_QUEUE_WAIT_MS. 32 threads were
+        // too few: under Gatling at 500 signups/s, p95 357 ms with 32 and 73 ms with 64.
+        int httpThreads = env.integer("HTTP_THREADS", 64, 8, 1000);
         // Past what the threads can take, requests wait without a thread; these bound that wait, so an
         // overload is answered "503 overloaded, retry" in microseconds instead of piling up (see OverloadShedding).
         Http http = new Http(httpThreads, env.integer("REQUEST_QUEUE_MAX", 1000, 0, 1_000_000),
-                Duration.ofMillis(env.integer("REQUEST_QUEUE_WAIT_MS", 2000, 10, 60_000)));
+                Duration.ofMillis(env.integer("REQUEST_QUEUE_WAIT_MS", 2000, 10, 60_000)),
+                env.integer("MAX_CONNECTIONS", 1000, 16, 1_000_000));
         String bindHost = env.get("BIND_HOST", embeddedAllowed ? "127.0.0.1" : "0.0.0.0");
         URI publicBaseUrl = publicBaseUrl(env, environment, port);
 

@@ -4,10 +4,17 @@ import dev.launchline.support.Http;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Beyond what the instance can handle at once, requests wait for a bounded time in a bounded
@@ -130,6 +138,30 @@ class OverloadSheddingTest {
             for (CompletableFuture<Http.Response> signup : held) {
                 assertThat(signup.get(15, TimeUnit.SECONDS).status()).isEqualTo(202);
             }
+        }
+    }
+
+    @Test
+    void past_max_connections_a_new_connection_is_not_taken_until_one_closes() throws Exception {
+        try (TestStack stack = TestStack.start(Map.of("MAX_CONNECTIONS", "16"))) {
+            int port = Integer.parseInt(stack.env().get("PORT"));
+            List<Socket> idle = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                idle.add(new Socket("127.0.0.1", port)); // connected, sending nothing
+            }
+            Thread.sleep(300); // accepted by now
+            HttpClient fresh = HttpClient.newHttpClient();
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                    .timeout(Duration.ofMillis(1500)).build();
+
+            assertThatThrownBy(() -> fresh.send(health, HttpResponse.BodyHandlers.ofString()))
+                    .as("the 17th connection waits in the backlog, unanswered")
+                    .isInstanceOf(HttpTimeoutException.class);
+
+            for (Socket socket : idle) {
+                socket.close();
+            }
+            assertThat(fresh.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         }
     }
 
