@@ -52,6 +52,7 @@ public final class OverloadShedding extends QoSHandler {
         for (String probe : new String[] {"/healthz", "/readyz", "/metrics", "/version"}) {
             excludePath(probe);
         }
+        excludeMethod("OPTIONS"); // a CORS preflight is cheap, and refusing it hides the 503 from the page
         FunctionCounter.builder("launchline.http.shed", shed, LongAdder::sum)
                 .description("requests answered 503 overloaded: too many waiting, or waited too long")
                 .register(registry);
@@ -86,6 +87,15 @@ public final class OverloadShedding extends QoSHandler {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, html ? "text/html;charset=utf-8" : "application/json");
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin != null) {
+            // The route's allowed origins are not known before Javalin; this answer is the same
+            // fixed text for everyone and reveals nothing, so any page may read it and its
+            // Retry-After, and a signup form can tell "busy, retry" from a network failure.
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, "Retry-After");
+            response.getHeaders().put(HttpHeader.VARY, "Origin");
+        }
         response.write(true, ByteBuffer.wrap(html ? HTML : JSON), callback);
     }
 }
