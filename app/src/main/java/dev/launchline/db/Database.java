@@ -19,6 +19,8 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final Flyway flyway;
+    private final HikariDataSource readinessDataSource;
+    private final Flyway readiness;
     private final String jdbcUrl;
 
     /** A login for migrations that is not the service's own: the owner of the schema. */
@@ -57,6 +59,18 @@ public final class Database implements AutoCloseable {
         this.flyway = migrations()
                 .dataSource(dataSource)
                 .load();
+        // Readiness asks on a connection of its own: under a launch spike every pooled connection
+        // is in use and requests queue for one, and a probe queued behind them timed out and
+        // reported a busy instance as not ready, which an orchestrator answers by taking it away.
+        HikariConfig probe = new HikariConfig();
+        config.copyStateTo(probe);
+        probe.setPoolName("launchline-readiness");
+        probe.setMaximumPoolSize(2); // Flyway's info holds two connections at once
+        probe.setMetricsTrackerFactory(null);
+        this.readinessDataSource = new HikariDataSource(probe);
+        this.readiness = migrations()
+                .dataSource(readinessDataSource)
+                .load();
     }
 
     public void migrate() {
@@ -84,13 +98,13 @@ public final class Database implements AutoCloseable {
                 .failOnMissingLocations(true);
     }
 
-    /** Migrations on the classpath that the database has not applied yet. */
+    /** Migrations on the classpath that the database has not applied yet (on readiness's own connection). */
     public int pendingMigrations() {
-        return flyway.info().pending().length;
+        return readiness.info().pending().length;
     }
 
     public Optional<String> schemaVersion() {
-        MigrationInfo current = flyway.info().current();
+        MigrationInfo current = readiness.info().current();
         return current == null ? Optional.empty() : Optional.of(current.getVersion().getVersion());
     }
 
@@ -100,6 +114,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        readinessDataSource.close();
         dataSource.close();
     }
 }

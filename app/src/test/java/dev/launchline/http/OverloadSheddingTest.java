@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,12 +39,13 @@ class OverloadSheddingTest {
             "HTTP_THREADS", "8",
             "REQUEST_QUEUE_MAX", "2",
             "REQUEST_QUEUE_WAIT_MS", "1500",
-            "RATE_LIMIT_SIGNUPS_PER_IP", "off",
-            "DATABASE_POOL_SIZE", "6"); // a connection left for readiness while four signups hold theirs
+            "RATE_LIMIT_SIGNUPS_PER_IP", "off"); // and TestStack's pool of 4: the held signups take every connection
 
     @Test
     void past_the_active_requests_and_the_queue_a_signup_is_refused_at_once_and_nothing_of_it_is_stored() throws Exception {
-        try (TestStack stack = TestStack.start(SMALL);
+        Map<String, String> patientQueue = new HashMap<>(SMALL);
+        patientQueue.put("REQUEST_QUEUE_WAIT_MS", "20000"); // the queued two must outlast the checks below
+        try (TestStack stack = TestStack.start(patientQueue);
              Connection blocker = DriverManager.getConnection(stack.env().get("DATABASE_URL"), "postgres", "");
              Statement statement = blocker.createStatement()) {
             blocker.setAutoCommit(false);
@@ -73,7 +75,7 @@ class OverloadSheddingTest {
             Http.Response preflight = stack.http().request("OPTIONS", "/api/v1/waitlists/launch/signups",
                     "Origin", "https://rocket.test", "Access-Control-Request-Method", "POST");
             assertThat(preflight.status()).as("a preflight is never refused as overload").isEqualTo(204);
-            // an orchestrator still sees the busy instance alive and ready
+            // an orchestrator still sees the busy instance alive and ready, though every pooled connection is taken
             assertThat(stack.http().get("/healthz").status()).isEqualTo(200);
             Http.Response ready = stack.http().get("/readyz");
             assertThat(ready.status()).as(ready.body()).isEqualTo(200);
