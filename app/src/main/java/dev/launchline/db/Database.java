@@ -6,7 +6,6 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.core.api.MigrationInfo;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
@@ -20,7 +19,8 @@ public final class Database implements AutoCloseable {
     private final DSLContext dsl;
     private final Flyway flyway;
     private final HikariDataSource readinessDataSource;
-    private final Flyway readiness;
+    private final DSLContext readiness;
+    private volatile boolean migrationsApplied;
     private final String jdbcUrl;
 
     /** A login for migrations that is not the service's own: the owner of the schema. */
@@ -65,16 +65,15 @@ public final class Database implements AutoCloseable {
         HikariConfig probe = new HikariConfig();
         config.copyStateTo(probe);
         probe.setPoolName("launchline-readiness");
-        probe.setMaximumPoolSize(2); // Flyway's info holds two connections at once
+        probe.setMaximumPoolSize(1);
         probe.setMetricsTrackerFactory(null);
         this.readinessDataSource = new HikariDataSource(probe);
-        this.readiness = migrations()
-                .dataSource(readinessDataSource)
-                .load();
+        this.readiness = DSL.using(readinessDataSource, SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
     }
 
     public void migrate() {
         flyway.migrate();
+        migrationsApplied = true;
     }
 
     /**
@@ -90,6 +89,7 @@ public final class Database implements AutoCloseable {
                 .dataSource(jdbcUrl, role.get().user(), role.get().password().orElse(null))
                 .load()
                 .migrate();
+        migrationsApplied = true;
     }
 
     private static FluentConfiguration migrations() {
@@ -98,14 +98,32 @@ public final class Database implements AutoCloseable {
                 .failOnMissingLocations(true);
     }
 
-    /** Migrations on the classpath that the database has not applied yet (on readiness's own connection). */
+    /**
+     * Migrations on the classpath that the database has not applied yet. Once none are pending
+     * that stays so (a schema is not un-migrated; a newer release's migrations are not ours to
+     * wait for), and from then on this only checks, on readiness's own connection, that the
+     * database answers: asking Flyway scans the classpath and reads the whole history.
+     */
     public int pendingMigrations() {
-        return readiness.info().pending().length;
+        if (migrationsApplied) {
+            readiness.fetchOne("select 1");
+            return 0;
+        }
+        int pending = flyway.info().pending().length;
+        migrationsApplied = pending == 0;
+        return pending;
     }
 
+    /** The newest migration applied (by any release), as Flyway records it. */
     public Optional<String> schemaVersion() {
-        MigrationInfo current = readiness.info().current();
-        return current == null ? Optional.empty() : Optional.of(current.getVersion().getVersion());
+        if (readiness.fetchValue("select to_regclass('flyway_schema_history')::text") == null) {
+            return Optional.empty(); // never migrated
+        }
+        return readiness.fetchOptional("""
+                        select version from flyway_schema_history
+                        where success and version is not null
+                        order by installed_rank desc limit 1""")
+                .map(row -> row.get(0, String.class));
     }
 
     public DSLContext dsl() {
