@@ -116,7 +116,7 @@ public final class Database implements AutoCloseable {
 
     /** The newest migration applied (by any release), as Flyway records it. */
     public Optional<String> schemaVersion() {
-        if (readiness.fetchValue("select to_regclass('flyway_schema_history')::text") == null) {
+        if (!migrationsApplied && readiness.fetchValue("select to_regclass('flyway_schema_history')::text") == null) {
             return Optional.empty(); // never migrated
         }
         return readiness.fetchOptional("""

@@ -46,15 +46,8 @@ class OverloadSheddingTest {
         Map<String, String> patientQueue = new HashMap<>(SMALL);
         patientQueue.put("REQUEST_QUEUE_WAIT_MS", "20000"); // the queued two must outlast the checks below
         try (TestStack stack = TestStack.start(patientQueue);
-             Connection blocker = DriverManager.getConnection(stack.env().get("DATABASE_URL"), "postgres", "");
-             Statement statement = blocker.createStatement()) {
-            blocker.setAutoCommit(false);
-            statement.execute("lock table signup in exclusive mode");
-            List<CompletableFuture<Http.Response>> held = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                held.add(signUpAsync(stack, "held" + i));
-            }
-            Thread.sleep(500); // four signups now wait on the lock, holding every turn
+             HeldSignups held = HeldSignups.takeEveryTurn(stack)) {
+            // four signups hold every turn
             List<CompletableFuture<Http.Response>> queued = List.of(signUpAsync(stack, "queued0"), signUpAsync(stack, "queued1"));
             Thread.sleep(300); // and two wait in the queue, which is now full
 
@@ -80,10 +73,7 @@ class OverloadSheddingTest {
             Http.Response ready = stack.http().get("/readyz");
             assertThat(ready.status()).as(ready.body()).isEqualTo(200);
 
-            blocker.commit(); // the lock goes: the held and queued signups get their turn
-            for (CompletableFuture<Http.Response> signup : held) {
-                assertThat(signup.get(15, TimeUnit.SECONDS).status()).isEqualTo(202);
-            }
+            held.releaseAndExpectAccepted(); // the lock goes: the held and queued signups get their turn
             for (CompletableFuture<Http.Response> signup : queued) {
                 assertThat(signup.get(15, TimeUnit.SECONDS).status()).isEqualTo(202);
             }
@@ -97,15 +87,7 @@ class OverloadSheddingTest {
     @Test
     void a_signup_that_waited_longer_than_the_queue_wait_is_refused_and_not_stored() throws Exception {
         try (TestStack stack = TestStack.start(SMALL);
-             Connection blocker = DriverManager.getConnection(stack.env().get("DATABASE_URL"), "postgres", "");
-             Statement statement = blocker.createStatement()) {
-            blocker.setAutoCommit(false);
-            statement.execute("lock table signup in exclusive mode");
-            List<CompletableFuture<Http.Response>> held = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                held.add(signUpAsync(stack, "held" + i));
-            }
-            Thread.sleep(500);
+             HeldSignups held = HeldSignups.takeEveryTurn(stack)) {
 
             long started = System.nanoTime();
             Http.Response waitedTooLong = signUp(stack, "late");
@@ -115,10 +97,7 @@ class OverloadSheddingTest {
             assertThat(waitedTooLong.json().at("/error/code").asText()).isEqualTo("overloaded");
             assertThat(tookMillis).as("it waited REQUEST_QUEUE_WAIT_MS, not for the lock").isBetween(1000L, 10_000L);
 
-            blocker.commit();
-            for (CompletableFuture<Http.Response> signup : held) {
-                assertThat(signup.get(15, TimeUnit.SECONDS).status()).isEqualTo(202);
-            }
+            held.releaseAndExpectAccepted(); // the lock goes: the held signups get their turn
             assertThat(count(stack, "select count(*) from signup where email like 'late%'")).isZero();
             assertThat(count(stack, "select count(*) from signup")).isEqualTo(4);
         }
@@ -128,25 +107,14 @@ class OverloadSheddingTest {
     void a_browser_that_is_refused_gets_a_page_not_json() throws Exception {
         try (TestStack stack = TestStack.start(Map.of("HTTP_THREADS", "8", "REQUEST_QUEUE_MAX", "0",
                 "RATE_LIMIT_SIGNUPS_PER_IP", "off"));
-             Connection blocker = DriverManager.getConnection(stack.env().get("DATABASE_URL"), "postgres", "");
-             Statement statement = blocker.createStatement()) {
-            blocker.setAutoCommit(false);
-            statement.execute("lock table signup in exclusive mode");
-            List<CompletableFuture<Http.Response>> held = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                held.add(signUpAsync(stack, "held" + i));
-            }
-            Thread.sleep(500);
+             HeldSignups held = HeldSignups.takeEveryTurn(stack)) {
 
             Http.Response page = stack.http().postForm("/api/v1/waitlists/launch/signups", "email=browser%40rocket-users.test");
 
             assertThat(page.status()).isEqualTo(503);
             assertThat(page.header("Content-Type")).startsWith("text/html");
             assertThat(page.body()).contains("try again in a moment");
-            blocker.commit();
-            for (CompletableFuture<Http.Response> signup : held) {
-                assertThat(signup.get(15, TimeUnit.SECONDS).status()).isEqualTo(202);
-            }
+            held.releaseAndExpectAccepted(); // the lock goes: the held signups get their turn
         }
     }
 
@@ -171,6 +139,39 @@ class OverloadSheddingTest {
                 socket.close();
             }
             assertThat(fresh.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Four signups waiting on a lock on the signup table: with HTTP_THREADS=8 they hold every
+     * turn, and with TestStack's pool of 4 every pooled connection, for as long as the test likes.
+     */
+    private record HeldSignups(Connection blocker, List<CompletableFuture<Http.Response>> signups)
+            implements AutoCloseable {
+        static HeldSignups takeEveryTurn(TestStack stack) throws Exception {
+            Connection blocker = DriverManager.getConnection(stack.env().get("DATABASE_URL"), "postgres", "");
+            blocker.setAutoCommit(false);
+            try (Statement statement = blocker.createStatement()) {
+                statement.execute("lock table signup in exclusive mode");
+            }
+            List<CompletableFuture<Http.Response>> signups = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                signups.add(signUpAsync(stack, "held" + i));
+            }
+            Thread.sleep(500); // all four now wait on the lock
+            return new HeldSignups(blocker, signups);
+        }
+
+        void releaseAndExpectAccepted() throws Exception {
+            blocker.commit();
+            for (CompletableFuture<Http.Response> signup : signups) {
+                assertThat(signup.get(15, TimeUnit.SECONDS).status()).isEqualTo(202);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            blocker.close();
         }
     }
 
