@@ -22,6 +22,7 @@ import dev.launchline.dashboard.DashboardStats;
 import dev.launchline.dashboard.StatsHandler;
 import dev.launchline.dashboard.StatsRepository;
 import dev.launchline.db.Database;
+import dev.launchline.db.GroupCommit;
 import dev.launchline.db.EmbeddedPostgres;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import dev.launchline.dev.DevMailHandler;
@@ -102,6 +103,7 @@ public final class Launchline implements AutoCloseable {
 
     private final Javalin http;
     private final List<OutboxWorker> workers;
+    private final GroupCommit newSignups;
     private final Database database;
     private final Optional<DevMailServer> devMail;
     private final Optional<EmbeddedPostgres> embeddedPostgres;
@@ -111,7 +113,7 @@ public final class Launchline implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Metrics metrics;
 
-    private Launchline(Javalin http, List<OutboxWorker> workers, Database database, Optional<DevMailServer> devMail,
+    private Launchline(Javalin http, List<OutboxWorker> workers, GroupCommit newSignups, Database database, Optional<DevMailServer> devMail,
                        Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking,
                        Optional<RedisRateLimiter> redisRateLimiter, BotDrops botDrops,
                        ScheduledExecutorService housekeeping, Metrics metrics) {
@@ -121,6 +123,7 @@ public final class Launchline implements AutoCloseable {
         this.housekeeping = housekeeping;
         this.http = http;
         this.workers = List.copyOf(workers);
+        this.newSignups = newSignups;
         this.database = database;
         this.devMail = devMail;
         this.embeddedPostgres = embeddedPostgres;
@@ -136,6 +139,7 @@ public final class Launchline implements AutoCloseable {
         ErrorTracking errorTracking = ErrorTracking.start(config.sentryDsn().map(Secret::reveal), build.release(),
                 config.environment().id());
         Optional<RedisRateLimiter> redisRateLimiter = Optional.empty();
+        Optional<GroupCommit> newSignups = Optional.empty();
         BotDrops botDrops = new BotDrops();
         Metrics metrics = new Metrics(build.release(), config.environment().id());
         config.bots().requireHoneypotUnused(config.funnels()); // before anything is started that would need stopping
@@ -220,9 +224,12 @@ public final class Launchline implements AutoCloseable {
                     config.funnels().forms().stream().map(ContactForm::slug).toList());
             WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, config.publicBaseUrl(),
                     config.mailFrom(), config.confirmationTokenTtl(), clock);
+            // a launch spike's new signups, committed together: see GroupCommit for why and what it measured
+            newSignups = Optional.of(new GroupCommit("new_signup", database.dsl(), SignupRepository.INSERT_IF_NEW_WITH_EMAIL,
+                    2, metrics.registry()));
             SignupService signups = new SignupService(database.dsl(), new SignupRepository(), outbox, waitlistEmails,
                     tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                    funnelMetrics);
+                    funnelMetrics, newSignups.get());
             LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                     config.mailFrom(), mailQueued, clock, funnelMetrics);
 
@@ -279,9 +286,10 @@ public final class Launchline implements AutoCloseable {
             ScheduledExecutorService housekeeping = startHousekeeping(botSettings.unconfirmedRetention()
                     .map(retention -> new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)),
                     errorTracking);
-            return new Launchline(http, workers, database, devMail, embeddedPostgres, errorTracking, redisRateLimiter,
-                    botDrops, housekeeping, metrics);
+            return new Launchline(http, workers, newSignups.get(), database, devMail, embeddedPostgres, errorTracking,
+                    redisRateLimiter, botDrops, housekeeping, metrics);
         } catch (RuntimeException failed) {
+            newSignups.ifPresent(GroupCommit::close);
             errorTracking.close();
             redisRateLimiter.ifPresent(RedisRateLimiter::close);
             devMail.ifPresent(DevMailServer::close);
@@ -372,6 +380,7 @@ public final class Launchline implements AutoCloseable {
     public void close() {
         log.info("shutting down");
         http.stop();
+        newSignups.close(); // after the requests that wait for it have had their rows written
         housekeeping.shutdownNow();
         workers.forEach(OutboxWorker::close); // each finishes the email in flight
         redisRateLimiter.ifPresent(RedisRateLimiter::close);

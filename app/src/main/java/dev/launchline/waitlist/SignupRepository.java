@@ -3,6 +3,7 @@ package dev.launchline.waitlist;
 import dev.launchline.bots.ReferralGuard;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.db.FixedStatement;
+import dev.launchline.db.GroupCommit;
 import dev.launchline.db.Jsonb;
 import dev.launchline.email.EmailAddress;
 import dev.launchline.mail.OutgoingEmail;
@@ -116,12 +117,13 @@ public final class SignupRepository {
      * Inserts a new signup (its id taken ahead, see {@link SignupIds}) together with its first
      * email, as one statement and so one transaction: both rows or neither. False when the
      * waitlist already has this email (or the code is taken); then nothing was written and the
-     * caller goes the transactional way. The one place outside OutboxRepository that writes
-     * outbox_email: the columns are ENQUEUE's there.
+     * caller goes the transactional way. The statement is {@link #INSERT_IF_NEW_WITH_EMAIL}, run by
+     * a {@link GroupCommit} that commits it together with other requests' signups. The one place
+     * outside OutboxRepository that writes outbox_email: the columns are ENQUEUE's there.
      */
-    public boolean insertIfNewWithEmail(DSLContext db, SignupRecord signup, OutgoingEmail email, String messageId,
-                                        OffsetDateTime queuedAt) {
-        Optional<Long> inserted = INSERT_IF_NEW_WITH_EMAIL.returningLong(db,
+    public boolean insertIfNewWithEmail(GroupCommit newSignups, SignupRecord signup, OutgoingEmail email,
+                                        String messageId, OffsetDateTime queuedAt) {
+        int emailsInserted = newSignups.execute(
                 signup.getId(), signup.getWaitlist(), signup.getEmail(), signup.getEmailKey(), signup.getName(),
                 signup.getCompany(), signup.getRole(), signup.getCustomFields().data(), signup.getConsent(),
                 signup.getReferralCode(), signup.getReferredBy(), signup.getReferralNotCredited(),
@@ -130,16 +132,17 @@ public final class SignupRepository {
                 signup.getCreatedAt(), signup.getLastMailedAt(),
                 messageId, email.kind(), email.sender(), email.recipient(), email.replyTo().orElse(null),
                 email.subject(), email.textBody(), email.htmlBody(), email.unsubscribeUrl().orElse(null), queuedAt);
-        return inserted.isPresent();
+        return emailsInserted == 1;
     }
 
     /*
-     * A launch spike's statement: one round trip and one commit per signup, where BEGIN, the
-     * two inserts and COMMIT took three round trips, each a pair of syscalls and a wake-up on
-     * both sides (async-profiler, wrk at 400/s: system calls were a third of the request
-     * threads' CPU). The outbox row is inserted only when the signup was.
+     * A launch spike's statement: one statement per signup, where BEGIN, the two inserts and
+     * COMMIT took three round trips, each a pair of syscalls and a wake-up on both sides
+     * (async-profiler, wrk at 400/s: system calls were a third of the request threads' CPU);
+     * and, through GroupCommit, one commit for all the signups that arrived meanwhile. The
+     * outbox row is inserted only when the signup was: the statement's count (0 or 1) says which.
      */
-    private static final FixedStatement INSERT_IF_NEW_WITH_EMAIL = new FixedStatement("""
+    public static final String INSERT_IF_NEW_WITH_EMAIL = """
             with new_signup as (
                 insert into signup (id, waitlist, email, email_key, name, company, role, custom_fields, consent,
                                     referral_code, referred_by, referral_not_credited, client_network_hash,
@@ -151,8 +154,7 @@ public final class SignupRepository {
                 returning id)
             insert into outbox_email (message_id, kind, signup_id, sender, recipient, reply_to,
                                       subject, text_body, html_body, unsubscribe_url, next_attempt_at)
-            select ?, ?, new_signup.id, ?, ?, ?, ?, ?, ?, ?, ? from new_signup
-            returning signup_id""");
+            select ?, ?, new_signup.id, ?, ?, ?, ?, ?, ?, ?, ? from new_signup""";
 
     /**
      * Inserts a smoke-check signup (is_test): no referral, no attribution, nothing from the

@@ -1,6 +1,7 @@
 package dev.launchline.waitlist;
 
 import dev.launchline.bots.ReferralGuard;
+import dev.launchline.db.GroupCommit;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.edge.ClientAddress;
 import dev.launchline.http.ApiException;
@@ -50,6 +51,7 @@ public final class SignupService {
     private final FunnelMetrics metrics;
     private final SecureRandom random = new SecureRandom();
     private final SignupIds ids;
+    private final GroupCommit newSignups;
 
     /** What one signUp transaction did, for the mail worker and the metrics once it committed. */
     private record Outcome(boolean mailQueued, boolean added, boolean confirmed, String referralNotCredited) {
@@ -60,7 +62,7 @@ public final class SignupService {
 
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
-                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics) {
+                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups) {
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -73,6 +75,7 @@ public final class SignupService {
         this.referralGuard = referralGuard;
         this.metrics = metrics;
         this.ids = new SignupIds(db);
+        this.newSignups = newSignups;
     }
 
     /**
@@ -119,7 +122,7 @@ public final class SignupService {
         }
         SignupRecord signup = signups.newSignup(db, waitlist.slug(), request, referralCode(), referredBy, now);
         signup.setId(ids.next());
-        if (!signups.insertIfNewWithEmail(db, signup, emails.confirmation(waitlist, signup), outbox.newMessageId(),
+        if (!signups.insertIfNewWithEmail(newSignups, signup, emails.confirmation(waitlist, signup), outbox.newMessageId(),
                 outbox.now())) {
             return Optional.empty();
         }

@@ -102,19 +102,20 @@ public final class LoadTarget implements AutoCloseable {
         builder.environment().put("TRUSTED_PROXIES", "127.0.0.1/32");
         // the load stack measures the service, not the mail provider: no ceiling on confirmations
         builder.environment().put("RATE_LIMIT_CONFIRMATION_MAILS", "off");
-        // e.g. -DserviceEnv=HTTP_THREADS=64,OUTBOX_SENDERS=3: any of the service's settings, for experiments
-        for (String setting : System.getProperty("serviceEnv", "").split(",")) {
-            if (setting.contains("=")) {
-                builder.environment().put(setting.substring(0, setting.indexOf('=')).strip(),
-                        setting.substring(setting.indexOf('=') + 1).strip());
-            }
-        }
         Optional<MailSink> sink = mail == Mail.SINK ? Optional.of(MailSink.start()) : Optional.empty();
         sink.ifPresent(started -> {
             builder.environment().put("SMTP_HOST", "127.0.0.1");
             builder.environment().put("SMTP_PORT", String.valueOf(started.port()));
             builder.environment().put("SMTP_SECURITY", "none");
         });
+        // e.g. -DserviceEnv=HTTP_THREADS=64,OUTBOX_SENDERS=3: any of the service's settings, for experiments;
+        // last, so it overrides the ones above too (SMTP_PORT=1: mail left queued, to measure signups alone)
+        for (String setting : System.getProperty("serviceEnv", "").split(",")) {
+            if (setting.contains("=")) {
+                builder.environment().put(setting.substring(0, setting.indexOf('=')).strip(),
+                        setting.substring(setting.indexOf('=') + 1).strip());
+            }
+        }
         try {
             Process process = builder.start();
             LoadTarget target = new LoadTarget(baseUrl, Optional.of(postgres), Optional.of(process), sink);
@@ -208,6 +209,27 @@ public final class LoadTarget implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until the outbox holds nothing left to send (locally; a deployment is not ours to
+     * watch), and says how long that took.
+     */
+    public Optional<String> awaitMailSent(Duration timeout) {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        while (true) {
+            Optional<String> queued = checkDatabase(connection -> String.valueOf(
+                    count(connection, "select count(*) from outbox_email where status in ('pending', 'sending')")));
+            if (queued.isEmpty()) {
+                return Optional.empty();
+            }
+            long waitedMs = (System.nanoTime() - started) / 1_000_000;
+            if (queued.get().equals("0") || System.nanoTime() > deadline) {
+                return Optional.of("mail queue after the warm-up: " + queued.get() + " left to send after waiting " + waitedMs + " ms");
+            }
+            sleep(200);
+        }
+    }
+
     private interface DatabaseCheck {
         String run(Connection connection) throws SQLException, IOException;
     }
@@ -242,7 +264,7 @@ public final class LoadTarget implements AutoCloseable {
             String mail = String.format("MAIL: accepted by SMTP %d%s, still queued %d; signup to SMTP-accepted p50 %.0f ms, p95 %.0f ms, max %.0f ms",
                     row.getLong(1), mailSink.map(sink -> " (the sink counted " + sink.accepted() + ")").orElse(""),
                     row.getLong(2), row.getDouble(3) * 1000, row.getDouble(4) * 1000, row.getDouble(5) * 1000);
-            return mail + "\n" + walWritten(connection);
+            return mail + "\n" + walWritten(connection) + "\n" + databaseWork(connection);
         }
     }
 
@@ -255,6 +277,27 @@ public final class LoadTarget implements AutoCloseable {
         long signups = count(connection, "select count(*) from signup");
         return String.format("WAL: %,d bytes since the service was up, %,d per stored signup", wal,
                 signups == 0 ? 0 : wal / signups);
+    }
+
+    /**
+     * What PostgreSQL was asked to do, per stored signup: transactions committed and rows
+     * written, by table. A change that adds a round trip or a row shows here before it shows in CPU.
+     */
+    private static String databaseWork(Connection connection) throws SQLException {
+        long signups = Math.max(1, count(connection, "select count(*) from signup"));
+        StringBuilder work = new StringBuilder(String.format("DB per stored signup: %.2f commits, %.2f rollbacks",
+                (double) count(connection, "select xact_commit from pg_stat_database where datname = current_database()") / signups,
+                (double) count(connection, "select xact_rollback from pg_stat_database where datname = current_database()") / signups));
+        try (ResultSet tables = connection.createStatement().executeQuery("""
+                select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del from pg_stat_user_tables
+                where n_tup_ins + n_tup_upd + n_tup_del > 0 order by relname""")) {
+            while (tables.next()) {
+                work.append(String.format("; %s: %.2f inserted, %.2f updated (%.2f HOT), %.2f deleted", tables.getString(1),
+                        (double) tables.getLong(2) / signups, (double) tables.getLong(3) / signups,
+                        (double) tables.getLong(4) / signups, (double) tables.getLong(5) / signups));
+            }
+        }
+        return work.toString();
     }
 
     private static long count(Connection connection, String sql) throws SQLException {
