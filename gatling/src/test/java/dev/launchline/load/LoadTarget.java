@@ -45,6 +45,7 @@ public final class LoadTarget implements AutoCloseable {
     private final Optional<Process> service;
     private final Optional<MailSink> mailSink;
     private long walAtReady; // PostgreSQL's WAL position once the service was up (migrations done)
+    private String measuredFrom = "-infinity"; // the database's clock when the measured load began
 
     private LoadTarget(String baseUrl, Optional<EmbeddedPostgres> postgres, Optional<Process> service,
                        Optional<MailSink> mailSink) {
@@ -230,6 +231,20 @@ public final class LoadTarget implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks the start of the measured load: the mail figures then also count the emails of
+     * signups made from here on, apart from a warm-up's.
+     */
+    public void startMeasuring() {
+        checkDatabase(connection -> {
+            try (ResultSet now = connection.createStatement().executeQuery("select now()::text")) {
+                now.next();
+                measuredFrom = now.getString(1);
+                return measuredFrom;
+            }
+        });
+    }
+
     private interface DatabaseCheck {
         String run(Connection connection) throws SQLException, IOException;
     }
@@ -251,7 +266,16 @@ public final class LoadTarget implements AutoCloseable {
      * accepted, how many still wait, and how long signup-to-accepted took (p50/p95/max).
      */
     private String mailKeptPace(Connection connection) throws SQLException {
-        try (ResultSet row = connection.createStatement().executeQuery("""
+        String mail = mailKeptPace(connection, "-infinity",
+                mailSink.map(sink -> " (the sink counted " + sink.accepted() + ")").orElse(""));
+        if (!measuredFrom.equals("-infinity")) {
+            mail += "\n" + mailKeptPace(connection, measuredFrom, "").replace("MAIL:", "MAIL of the measured run's signups:");
+        }
+        return mail + "\n" + walWritten(connection) + "\n" + databaseWork(connection);
+    }
+
+    private static String mailKeptPace(Connection connection, String since, String sinkCount) throws SQLException {
+        try (var query = connection.prepareStatement("""
                 select count(*) filter (where status = 'sent'),
                        count(*) filter (where status <> 'sent'),
                        percentile_cont(0.5) within group (order by extract(epoch from sent_at - created_at))
@@ -259,12 +283,15 @@ public final class LoadTarget implements AutoCloseable {
                        percentile_cont(0.95) within group (order by extract(epoch from sent_at - created_at))
                            filter (where status = 'sent'),
                        max(extract(epoch from sent_at - created_at)) filter (where status = 'sent')
-                from outbox_email""")) {
+                from outbox_email
+                where created_at >= cast(? as timestamptz)""")) {
+            query.setString(1, since);
+            ResultSet row = query.executeQuery();
             row.next();
             String mail = String.format("MAIL: accepted by SMTP %d%s, still queued %d; signup to SMTP-accepted p50 %.0f ms, p95 %.0f ms, max %.0f ms",
-                    row.getLong(1), mailSink.map(sink -> " (the sink counted " + sink.accepted() + ")").orElse(""),
+                    row.getLong(1), sinkCount,
                     row.getLong(2), row.getDouble(3) * 1000, row.getDouble(4) * 1000, row.getDouble(5) * 1000);
-            return mail + "\n" + walWritten(connection) + "\n" + databaseWork(connection);
+            return mail;
         }
     }
 

@@ -54,6 +54,7 @@ public final class WrkBenchmark {
                 target.awaitMailSent(Duration.ofSeconds(300)).ifPresent(System.out::println);
             }
             int connections = rate == 0 ? Integer.getInteger("connections", 32) : Integer.getInteger("connections", Math.max(10, rate / 10));
+            target.startMeasuring();
             Map<String, Double> measured = wrk(target, script, rate, connections, duration, "measured");
             accepted += measured.get("accepted").longValue();
             List<String> broken = new ArrayList<>();
