@@ -43,6 +43,7 @@ public final class SmtpMailer {
         properties.put("mail." + protocol + ".connectiontimeout", timeout);
         properties.put("mail." + protocol + ".timeout", timeout);
         properties.put("mail." + protocol + ".writetimeout", timeout);
+        properties.put("mail." + protocol + ".executor.writetimeout", WriteDeadlines.SHARED); // see there why
         properties.put("mail." + protocol + ".auth", String.valueOf(smtp.username().isPresent()));
         if (smtp.security() == Config.Smtp.Security.STARTTLS) {
             properties.put("mail.smtp.starttls.enable", "true");
