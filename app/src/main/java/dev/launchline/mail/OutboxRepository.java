@@ -83,7 +83,7 @@ public final class OutboxRepository {
      * side by side without waiting on or double-sending each other's rows. If the worker dies
      * mid-batch its transaction rolls back and the rows are due again at once.
      *
-     * <p>Until V14's release a claim wrote each row ('sending', a lease) and a second update
+     * <p>Earlier releases claimed a batch by writing each row ('sending', a lease) and a second update
      * marked it sent: three versions of every outbox row, bodies included, and two commits per
      * batch (perf under wrk at 400/s: WAL writes and commit fsyncs were a third of PostgreSQL's
      * time). Rows such an older instance left 'sending' are taken once their lease ran out.

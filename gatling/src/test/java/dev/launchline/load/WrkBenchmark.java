@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
  *
  * <p>-Drate=R paces R signups/s (connections pause between answer and next request; see
  * signup.lua); -Drate=0 runs closed-loop as fast as -Dconnections (default 32) go, which
- * measures the sustained maximum. After a warm-up (-Dwarmup seconds at -DwarmupRate, default
- * 20 s at 100/s; -DwarmupRate=0 is closed loop on 32 connections, which gets the JIT compiler
- * done sooner) and once the warm-up's mail has all been sent, it prints wrk's numbers, checks them against budgets.properties (scenario
+ * measures the sustained maximum. After a warm-up (-Dwarmup seconds at -DwarmupRate; default
+ * 60 s closed loop on 32 connections, which gets the JIT compiler through most of its work) and
+ * once the warm-up's mail has all been sent, it prints wrk's numbers, checks them against budgets.properties (scenario
  * "wrk"), counts that no lead was lost, and exits non-zero when a budget or a lead was broken.
  */
 public final class WrkBenchmark {
@@ -37,7 +37,7 @@ public final class WrkBenchmark {
     public static void main(String[] args) throws Exception {
         int rate = Integer.getInteger("rate", 1000);
         int duration = Integer.getInteger("duration", 30);
-        int warmup = Integer.getInteger("warmup", 20);
+        int warmup = Integer.getInteger("warmup", 60);
         Budgets budgets = new Budgets();
         Path script = Files.createTempFile("launchline-signup", ".lua");
         try (InputStream lua = WrkBenchmark.class.getResourceAsStream("/wrk/signup.lua")) {
@@ -47,7 +47,7 @@ public final class WrkBenchmark {
         try (LoadTarget target = LoadTarget.resolve(LoadTarget.Mail.SINK)) {
             long accepted = 0;
             if (warmup > 0) {
-                int warmupRate = Integer.getInteger("warmupRate", 100);
+                int warmupRate = Integer.getInteger("warmupRate", 0);
                 int warmupConnections = warmupRate == 0 ? 32 : Math.max(10, warmupRate / 10);
                 accepted += wrk(target, script, warmupRate, warmupConnections, warmup, "warm-up").get("accepted").longValue();
                 // the warm-up's mail would otherwise still be sending during the measured run
