@@ -7,7 +7,6 @@ import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,9 +32,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * its own (autocommit, one round trip, as before), and a busy one writes bigger batches.
  *
  * <p>Each row is a statement of its own inside the batch, with its own update count. A batch
- * PostgreSQL rejects (a statement failed) is rolled back whole and its rows are written again
- * one at a time, so one bad row fails only its own caller. A batch that could not reach the
- * database fails all its callers with the same error, as their own statements would have.
+ * that fails on its connection (PostgreSQL refused one statement, or the connection was lost)
+ * is rolled back whole and its rows are written again one at a time on another connection, so
+ * one bad row fails only its own caller and a killed connection loses nobody. When the pool
+ * has no connection to give, all the batch's callers get that error, as their own statements
+ * would have.
  */
 public final class GroupCommit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -143,23 +144,29 @@ public final class GroupCommit implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).updated().complete(updated[i]);
             }
-        } catch (RejectedBatch rejected) {
-            log.warn("{}: PostgreSQL rejected a batch of {} ({}); writing its rows one at a time", name,
-                    batch.size(), rejected.getMessage());
+        } catch (FailedOnConnection failed) {
+            log.warn("{}: writing {} row(s) failed ({}); writing them again one at a time", name, batch.size(),
+                    failed.getMessage());
             writeOneByOne(batch);
         } catch (RuntimeException | Error failed) {
+            // no connection to be had: every caller gets the error its own statement would have met
             batch.forEach(pending -> pending.updated().completeExceptionally(failed));
         }
     }
 
+    /**
+     * Each row on its own, in autocommit, on a connection of its own; a row's failure is now its
+     * caller's answer. A row the failed attempt did commit (the connection died after COMMIT)
+     * finds itself already there and answers 0, as a repeat signup does: nothing is written twice.
+     */
     private void writeOneByOne(List<Pending> batch) {
         try {
             db.connection(connection -> {
                 for (Pending pending : batch) {
                     try {
                         pending.updated().complete(executeOne(connection, pending));
-                    } catch (RuntimeException failed) {
-                        pending.updated().completeExceptionally(failed);
+                    } catch (FailedOnConnection failed) {
+                        pending.updated().completeExceptionally(failed.getCause());
                     }
                 }
             });
@@ -174,7 +181,7 @@ public final class GroupCommit implements AutoCloseable {
             bind(statement, pending.parameters());
             return statement.executeUpdate();
         } catch (SQLException failed) {
-            throw translate(failed);
+            throw new FailedOnConnection(translate(failed));
         }
     }
 
@@ -182,36 +189,30 @@ public final class GroupCommit implements AutoCloseable {
      * All rows in one transaction. PgJDBC sends the batch's statements without waiting for
      * each answer, so this is two round trips (the batch, then COMMIT) however many rows.
      */
-    private int[] executeBatch(Connection connection, List<Pending> batch) throws SQLException {
-        connection.setAutoCommit(false);
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (Pending pending : batch) {
-                bind(statement, pending.parameters());
-                statement.addBatch();
+    private int[] executeBatch(Connection connection, List<Pending> batch) {
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (Pending pending : batch) {
+                    bind(statement, pending.parameters());
+                    statement.addBatch();
+                }
+                int[] updated = statement.executeBatch();
+                connection.commit();
+                return updated;
             }
-            int[] updated = statement.executeBatch();
-            connection.commit();
-            return updated;
         } catch (SQLException failed) {
+            // a statement PostgreSQL refused, or the connection lost mid-batch: either way the
+            // transaction is gone, and the rows are written again one by one
             rollbackQuietly(connection);
-            if (failed instanceof BatchUpdateException && !isConnectionProblem(failed)) {
-                throw new RejectedBatch(failed);
-            }
-            throw translate(failed);
+            throw new FailedOnConnection(translate(failed));
         } finally {
-            connection.setAutoCommit(true);
-        }
-    }
-
-    /** SQLSTATE class 08: the connection, not a statement, failed (PgJDBC reports I/O errors so). */
-    private static boolean isConnectionProblem(SQLException failed) {
-        for (SQLException e = failed; e != null; e = e.getNextException()) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                return true;
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException broken) {
+                // the connection is broken; the pool discards it
             }
         }
-        return failed.getCause() instanceof SQLException cause && cause.getSQLState() != null
-                && cause.getSQLState().startsWith("08");
     }
 
     private static void rollbackQuietly(Connection connection) {
@@ -232,10 +233,15 @@ public final class GroupCommit implements AutoCloseable {
         return new DataAccessException("SQL [" + sql + "]; " + failed.getMessage(), failed);
     }
 
-    /** A batch PostgreSQL reached and refused because one of its statements failed. */
-    private static final class RejectedBatch extends RuntimeException {
-        RejectedBatch(SQLException cause) {
+    /** A statement that failed on a connection the pool did give us (as opposed to no connection at all). */
+    private static final class FailedOnConnection extends RuntimeException {
+        FailedOnConnection(DataAccessException cause) {
             super(cause.getMessage(), cause, false, false);
+        }
+
+        @Override
+        public synchronized DataAccessException getCause() {
+            return (DataAccessException) super.getCause();
         }
     }
 

@@ -105,6 +105,36 @@ class GroupCommitTest {
     }
 
     @Test
+    void rows_whose_connection_is_killed_are_written_again_once_on_another_connection() throws Exception {
+        List<CompletableFuture<Integer>> batch = new ArrayList<>();
+        List<CompletableFuture<Integer>> lone;
+        try (Connection locker = lockTable()) {
+            lone = blockBothWriters(0, 1);
+            for (int id = 2; id < 12; id++) {
+                batch.add(insertAsync(id, "item " + id));
+            }
+            awaitQueued(10);
+            killWritersWaitingForTheLock();      // the two lone rows lose their connections ...
+            awaitWritersWaitingForTheLock(2);    // ... and wait again, each on a new one
+            killWritersWaitingForTheLock();      // a second loss is their callers' answer
+            for (CompletableFuture<Integer> answer : lone) {
+                assertThatThrownBy(answer::join).hasCauseInstanceOf(DataAccessException.class);
+            }
+            awaitQueued(0);                      // the writers took the ten, in one batch or two
+            awaitSomeWriterWaitingForTheLock();
+            killWritersWaitingForTheLock();      // and lose their connections mid-batch
+            awaitSomeWriterWaitingForTheLock();  // the ten again, one by one, on fresh connections
+            assertThat(batch).noneMatch(CompletableFuture::isDone);
+            locker.rollback();
+        }
+
+        for (CompletableFuture<Integer> answer : batch) {
+            assertThat(answer.get()).isEqualTo(1);
+        }
+        assertThat(database.dsl().fetchCount(database.dsl().selectFrom("item"))).isEqualTo(10);
+    }
+
+    @Test
     void closing_writes_the_rows_already_queued_and_then_refuses_new_ones() throws Exception {
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
         CompletableFuture<Void> closed;
@@ -146,6 +176,24 @@ class GroupCommitTest {
         Eventually.get(() -> database.dsl().fetchOne("""
                 select count(*) from pg_stat_activity
                 where datname = current_database() and wait_event_type = 'Lock'""").get(0, Integer.class) == writers
+                ? Optional.of(true) : Optional.empty(), Duration.ofSeconds(10));
+    }
+
+    /** Terminates the backends waiting for the lock, and waits until they are gone. */
+    private void killWritersWaitingForTheLock() {
+        List<Integer> killed = database.dsl().fetch("""
+                select pid from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'""").getValues(0, Integer.class);
+        killed.forEach(pid -> database.dsl().fetch("select pg_terminate_backend(?)", pid));
+        Eventually.get(() -> database.dsl().fetchOne("select count(*) from pg_stat_activity where pid = any(?)",
+                (Object) killed.toArray(Integer[]::new)).get(0, Integer.class) == 0
+                ? Optional.of(true) : Optional.empty(), Duration.ofSeconds(10));
+    }
+
+    private void awaitSomeWriterWaitingForTheLock() {
+        Eventually.get(() -> database.dsl().fetchOne("""
+                select count(*) from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'""").get(0, Integer.class) > 0
                 ? Optional.of(true) : Optional.empty(), Duration.ofSeconds(10));
     }
 
