@@ -145,8 +145,9 @@ public final class GroupCommit implements AutoCloseable {
                 batch.get(i).updated().complete(updated[i]);
             }
         } catch (FailedOnConnection failed) {
-            log.warn("{}: writing {} row(s) failed ({}); writing them again one at a time", name, batch.size(),
-                    failed.getMessage());
+            // the SQLSTATE only: a failed batch's message quotes its bound values, i.e. email addresses
+            log.warn("{}: writing {} row(s) failed (SQLSTATE {}); writing them again one at a time", name,
+                    batch.size(), failed.getCause().sqlState());
             writeOneByOne(batch);
         } catch (RuntimeException | Error failed) {
             // no connection to be had: every caller gets the error its own statement would have met
