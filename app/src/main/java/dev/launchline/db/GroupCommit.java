@@ -91,9 +91,7 @@ public final class GroupCommit implements AutoCloseable {
             return pending.updated().join();
         } catch (CompletionException failed) {
             if (failed.getCause() instanceof RuntimeException cause) {
-                // rethrown on the caller's thread, so its stack trace shows who asked
-                cause.addSuppressed(new Exception("waited for " + name + " here"));
-                throw cause;
+                throw cause; // as the caller's own statement would have thrown it (DataAccessException)
             }
             throw failed;
         }
