@@ -47,13 +47,18 @@ public final class FixedStatement {
         });
     }
 
-    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+    /** Also GroupCommit's: the same binding for the same kind of fixed statement. */
+    static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]); // null: PostgreSQL infers the column's type
         }
     }
 
     private DataAccessException translate(SQLException failed) {
+        return translate(sql, failed);
+    }
+
+    static DataAccessException translate(String sql, SQLException failed) {
         return new DataAccessException("SQL [" + sql + "]; " + failed.getMessage(), failed);
     }
 }

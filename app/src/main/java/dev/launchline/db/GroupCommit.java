@@ -177,10 +177,10 @@ public final class GroupCommit implements AutoCloseable {
     /** A lone row: autocommit, one round trip, as if there were no batching. */
     private int executeOne(Connection connection, Pending pending) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, pending.parameters());
+            FixedStatement.bind(statement, pending.parameters());
             return statement.executeUpdate();
         } catch (SQLException failed) {
-            throw new FailedOnConnection(translate(failed));
+            throw new FailedOnConnection(FixedStatement.translate(sql, failed));
         }
     }
 
@@ -193,7 +193,7 @@ public final class GroupCommit implements AutoCloseable {
             connection.setAutoCommit(false);
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (Pending pending : batch) {
-                    bind(statement, pending.parameters());
+                    FixedStatement.bind(statement, pending.parameters());
                     statement.addBatch();
                 }
                 int[] updated = statement.executeBatch();
@@ -204,7 +204,7 @@ public final class GroupCommit implements AutoCloseable {
             // a statement PostgreSQL refused, or the connection lost mid-batch: either way the
             // transaction is gone, and the rows are written again one by one
             rollbackQuietly(connection);
-            throw new FailedOnConnection(translate(failed));
+            throw new FailedOnConnection(FixedStatement.translate(sql, failed));
         } finally {
             try {
                 connection.setAutoCommit(true);
@@ -220,16 +220,6 @@ public final class GroupCommit implements AutoCloseable {
         } catch (SQLException ignored) {
             // the connection is broken; the pool discards it
         }
-    }
-
-    private static void bind(PreparedStatement statement, Object[] parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]); // null: PostgreSQL infers the column's type
-        }
-    }
-
-    private DataAccessException translate(SQLException failed) {
-        return new DataAccessException("SQL [" + sql + "]; " + failed.getMessage(), failed);
     }
 
     /** A statement that failed on a connection the pool did give us (as opposed to no connection at all). */

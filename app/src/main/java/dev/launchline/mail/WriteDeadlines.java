@@ -56,11 +56,6 @@ final class WriteDeadlines extends AbstractExecutorService implements ScheduledE
         return deadline;
     }
 
-    /** Armed deadlines not yet fired nor cancelled (for tests). */
-    int armed() {
-        return (int) armed.stream().filter(deadline -> !deadline.isDone()).count();
-    }
-
     private static final class Deadline<V> implements ScheduledFuture<V> {
         private static final int ARMED = 0;
         private static final int CANCELLED = 1;

@@ -58,11 +58,7 @@ class GroupCommitTest {
         database.dsl().execute("insert into item values (7, 'there before')");
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
         try (Connection locker = lockTable()) {
-            answers.addAll(blockBothWriters(0, 1));
-            for (int id = 2; id < 60; id++) {
-                answers.add(insertAsync(id, "item " + id));
-            }
-            awaitQueued(58);
+            answers.addAll(queuedBehindTheLock(60)); // two rows held by the writers, 58 in the queue
             assertThat(answers).noneMatch(CompletableFuture::isDone); // nobody is answered before the commit
             assertThat(database.dsl().fetchCount(database.dsl().selectFrom("item"))).isEqualTo(1);
             locker.rollback();
@@ -143,11 +139,7 @@ class GroupCommitTest {
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
         CompletableFuture<Void> closed;
         try (Connection locker = lockTable()) {
-            answers.addAll(blockBothWriters(0, 1));
-            for (int id = 2; id < 12; id++) {
-                answers.add(insertAsync(id, "item " + id));
-            }
-            awaitQueued(10);
+            answers.addAll(queuedBehindTheLock(12));
             closed = CompletableFuture.runAsync(items::close, callers);
             Thread.sleep(200); // close() is now waiting for the writers, which wait for the lock
             assertThat(closed).isNotDone();
@@ -165,6 +157,16 @@ class GroupCommitTest {
 
     private CompletableFuture<Integer> insertAsync(int id, String name) {
         return CompletableFuture.supplyAsync(() -> items.execute(id, name), callers);
+    }
+
+    /** Rows 0 and 1 held by the two writers, blocked on the lock; rows 2 to count - 1 in the queue. */
+    private List<CompletableFuture<Integer>> queuedBehindTheLock(int count) {
+        List<CompletableFuture<Integer>> answers = new ArrayList<>(blockBothWriters(0, 1));
+        for (int id = 2; id < count; id++) {
+            answers.add(insertAsync(id, "item " + id));
+        }
+        awaitQueued(count - 2);
+        return answers;
     }
 
     /** One row for each writer, each then waiting for the lock: whatever comes next queues. */
