@@ -162,6 +162,44 @@ class OutboxTest {
         }
     }
 
+    @Test
+    void during_an_smtp_outage_the_worker_hands_back_one_batch_and_waits_whatever_new_mail_arrives() {
+        int closedPort = TestStack.freePort(); // nothing listens: every connect is refused at once
+        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 2)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            for (int i = 0; i < 6; i++) {
+                enqueueTo(outbox, database, "queued" + i + "@rocket-users.test");
+            }
+            // batches of 2; the first outage backoff is the poll interval, 30 s, far past this test
+            Config.Outbox settings = new Config.Outbox(10, Duration.ofSeconds(30), 2, Duration.ofMinutes(1), Duration.ofMinutes(5));
+            OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp(closedPort)), settings, "w", (e, r) -> { });
+            try {
+                worker.start();
+                worker.nudge();
+                var handedBack = OUTBOX_EMAIL.LAST_ERROR.eq("SMTP server unreachable");
+                Eventually.get(() -> Optional.of(true).filter(one -> database.dsl().fetchCount(OUTBOX_EMAIL, handedBack) > 0),
+                        Duration.ofSeconds(10));
+                for (int i = 0; i < 20; i++) {
+                    worker.nudge(); // new signups keep arriving
+                    Thread.sleep(20);
+                }
+                // one batch handed back; the other four wait untouched for the next try, not rewritten now
+                assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, handedBack)).isEqualTo(2);
+                assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.LAST_ERROR.isNull()
+                        .and(OUTBOX_EMAIL.STATUS.eq("pending")))).isEqualTo(4);
+                assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.ATTEMPTS.gt(0))).isZero();
+            } catch (InterruptedException interrupted) {
+                throw new AssertionError(interrupted);
+            } finally {
+                long closing = System.nanoTime();
+                worker.close();
+                // close() cuts the outage wait short
+                assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(5));
+            }
+        }
+    }
+
     private static void enqueueTo(OutboxRepository outbox, Database database, String recipient) {
         outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test", recipient,
                 Optional.empty(), "Hi", "text", "<p>html</p>", Optional.empty()), null, null);

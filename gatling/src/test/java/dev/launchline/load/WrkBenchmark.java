@@ -51,7 +51,7 @@ public final class WrkBenchmark {
                 int warmupConnections = warmupRate == 0 ? 32 : Math.max(10, warmupRate / 10);
                 accepted += wrk(target, script, warmupRate, warmupConnections, warmup, "warm-up").get("accepted").longValue();
                 // the warm-up's mail would otherwise still be sending during the measured run
-                target.awaitMailSent(Duration.ofSeconds(300)).ifPresent(System.out::println);
+                target.awaitMailSent(Duration.ofSeconds(Integer.getInteger("mailWait", 300))).ifPresent(System.out::println);
             }
             int connections = rate == 0 ? Integer.getInteger("connections", 32) : Integer.getInteger("connections", Math.max(10, rate / 10));
             target.startMeasuring();
