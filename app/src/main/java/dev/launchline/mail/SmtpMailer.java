@@ -7,10 +7,16 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Properties;
@@ -109,16 +115,36 @@ public final class SmtpMailer {
         }
         message.setHeader("Auto-Submitted", "auto-generated");
 
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(email.getTextBody(), StandardCharsets.UTF_8.name(), "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(email.getHtmlBody(), StandardCharsets.UTF_8.name(), "html");
         MimeMultipart alternative = new MimeMultipart("alternative");
-        alternative.addBodyPart(text);
-        alternative.addBodyPart(html);
+        alternative.addBodyPart(encodedText(email.getTextBody(), "plain"));
+        alternative.addBodyPart(encodedText(email.getHtmlBody(), "html"));
         message.setContent(alternative);
         message.saveChanges();
         return message;
+    }
+
+    /**
+     * A text part whose transfer encoding is applied here, once, into bytes that Angus then copies
+     * to the socket in blocks. A part built with setText goes out through the text/plain handler,
+     * which hands the SMTP stream one byte per call (its writer sits on a FilterOutputStream
+     * without a block write), and its encoding is chosen by writing the whole text once more:
+     * together a third of the mail sender's CPU at 1,000 signups/s (async-profiler). The encoding
+     * is still the library's choice (7bit, quoted-printable or base64, by MimeUtility's rules).
+     */
+    static MimeBodyPart encodedText(String text, String subtype) throws MessagingException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        String contentType = "text/" + subtype + "; charset=UTF-8";
+        String encoding = MimeUtility.getEncoding(new ByteArrayDataSource(utf8, contentType));
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream(utf8.length + utf8.length / 4);
+        try (OutputStream encoder = MimeUtility.encode(encoded, encoding)) {
+            encoder.write(utf8);
+        } catch (IOException impossible) {
+            throw new MessagingException("could not encode a text part", impossible); // in-memory streams
+        }
+        InternetHeaders headers = new InternetHeaders();
+        headers.setHeader("Content-Type", contentType);
+        headers.setHeader("Content-Transfer-Encoding", encoding);
+        return new MimeBodyPart(headers, encoded.toByteArray());
     }
 
     /** Keeps the Message-ID chosen when the email was queued, across every retry. */
