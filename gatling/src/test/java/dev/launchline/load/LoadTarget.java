@@ -270,8 +270,28 @@ public final class LoadTarget implements AutoCloseable {
                 mailSink.map(sink -> " (the sink counted " + sink.accepted() + ")").orElse(""));
         if (!measuredFrom.equals("-infinity")) {
             mail += "\n" + mailKeptPace(connection, measuredFrom, "").replace("MAIL:", "MAIL of the measured run's signups:");
+            mail += "\n" + mailSentWhileMeasuring(connection);
         }
         return mail + "\n" + walWritten(connection) + "\n" + databaseWork(connection);
+    }
+
+    /**
+     * Emails the SMTP server accepted from the start of the measured run until now, whoever's: in
+     * a closed loop the mail senders and the request threads share the cores, so signups/s alone
+     * can rise just because mail fell behind. Compare both rates.
+     */
+    private String mailSentWhileMeasuring(Connection connection) throws SQLException {
+        try (var query = connection.prepareStatement("""
+                select count(*), extract(epoch from now() - cast(? as timestamptz))
+                from outbox_email
+                where sent_at >= cast(? as timestamptz)""")) {
+            query.setString(1, measuredFrom);
+            query.setString(2, measuredFrom);
+            ResultSet row = query.executeQuery();
+            row.next();
+            return String.format("MAIL sent while measuring: %d emails in %.1f s, %.0f/s",
+                    row.getLong(1), row.getDouble(2), row.getLong(1) / row.getDouble(2));
+        }
     }
 
     private static String mailKeptPace(Connection connection, String since, String sinkCount) throws SQLException {
