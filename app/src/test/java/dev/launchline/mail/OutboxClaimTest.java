@@ -1,0 +1,53 @@
+package dev.launchline.mail;
+
+import dev.launchline.db.Database;
+import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
+import dev.launchline.support.TestDatabases;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The claim after a burst of mail: 27,000 sent emails have left dead entries in the due
+ * index (VACUUM has not come round yet, the table has no statistics), one email is due. The
+ * claim must walk the index, which marks dead entries as it passes them, and not rebuild a
+ * bitmap of all of them at every claim.
+ */
+class OutboxClaimTest {
+
+    @Test
+    void after_a_burst_the_claim_walks_the_due_index_instead_of_revisiting_every_sent_email() {
+        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 2)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            database.dsl().execute("""
+                    insert into outbox_email (message_id, kind, sender, recipient, subject, text_body, html_body, next_attempt_at)
+                    select '<burst-' || g || '@launchline.test>', 'confirmation', 'hello@launchline.test',
+                           'burst' || g || '@rocket-users.test', 'Confirm', 'text', '<p>html</p>',
+                           now() - interval '1 minute' + g * interval '1 ms'
+                    from generate_series(1, 27000) g""");
+            List<Long> burst = database.dsl().select(OUTBOX_EMAIL.ID).from(OUTBOX_EMAIL).fetch(OUTBOX_EMAIL.ID);
+            outbox.inTransaction(tx -> {
+                outbox.markSent(tx, burst);
+                return null;
+            });
+            outbox.enqueue(database.dsl(), new OutgoingEmail("confirmation", "hello@launchline.test",
+                    "late@rocket-users.test", Optional.empty(), "Confirm", "text", "<p>html</p>", Optional.empty()), null, null);
+
+            String plan = outbox.inTransaction(tx -> {
+                List<OutboxEmailRecord> claimed = outbox.lockDue(tx, 50);
+                assertThat(claimed).extracting(OutboxEmailRecord::getRecipient).containsExactly("late@rocket-users.test");
+                return tx.explain(outbox.claimQuery(tx, 50, outbox.now())).plan();
+            });
+            assertThat(plan).contains("Index Scan using outbox_email_due_idx").doesNotContain("Bitmap");
+            // and VACUUM clears the dead entries after a thousand changes, not after a fifth of the table (V14)
+            assertThat(database.dsl().fetchValue("select array_to_string(reloptions, ',') from pg_class where relname = 'outbox_email'"))
+                    .asString().contains("autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=1000");
+        }
+    }
+}
