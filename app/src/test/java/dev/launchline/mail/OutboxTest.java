@@ -65,8 +65,9 @@ class OutboxTest {
 
     @Test
     void two_workers_on_one_database_never_send_an_email_twice() throws Exception {
+        String databaseUrl = TestDatabases.fresh(); // before choosing a port: it may start PostgreSQL on one
         int smtpPort = TestStack.freePort();
-        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 6);
+        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 6);
              DevMailServer smtp = DevMailServer.start(smtpPort)) {
             database.migrate();
             OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
@@ -136,8 +137,9 @@ class OutboxTest {
 
     @Test
     void the_worker_keeps_its_smtp_connection_between_batches_and_reconnects_at_once_when_the_server_dropped_it() {
+        String databaseUrl = TestDatabases.fresh(); // before choosing a port: it may start PostgreSQL on one
         int smtpPort = TestStack.freePort();
-        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 2)) {
+        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2)) {
             database.migrate();
             OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
             Config.Outbox settings = new Config.Outbox(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
@@ -164,8 +166,9 @@ class OutboxTest {
 
     @Test
     void during_an_smtp_outage_the_worker_hands_back_one_batch_and_waits_whatever_new_mail_arrives() {
+        String databaseUrl = TestDatabases.fresh(); // before choosing a port: it may start PostgreSQL on one
         int closedPort = TestStack.freePort(); // nothing listens: every connect is refused at once
-        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 2)) {
+        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2)) {
             database.migrate();
             OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
             for (int i = 0; i < 6; i++) {

@@ -43,13 +43,19 @@ public final class TestStack implements AutoCloseable {
 
     /** Starts with the test defaults, overridden by {@code overrides}. */
     public static TestStack start(Map<String, String> overrides) {
+        // the database first: the first call may start the embedded PostgreSQL, which picks a free
+        // port of its own, and once took the one just chosen here for HTTP (CI: "Port already in use")
+        String databaseUrl = TestDatabases.fresh();
         int port = freePort();
         int smtpPort = freePort();
+        while (smtpPort == port) {
+            smtpPort = freePort();
+        }
         Map<String, String> env = new HashMap<>();
         env.put("APP_ENV", "test");
         env.put("PORT", String.valueOf(port));
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + port);
-        env.put("DATABASE_URL", TestDatabases.fresh());
+        env.put("DATABASE_URL", databaseUrl);
         env.put("DATABASE_USER", "postgres");
         env.put("DATABASE_POOL_SIZE", "4");
         env.put("SMTP_HOST", "127.0.0.1");
