@@ -3,7 +3,7 @@ package dev.launchline.mail;
 import dev.launchline.db.FixedStatement;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import org.jooq.DSLContext;
-import org.jooq.Record2;
+import org.jooq.Record3;
 import org.jooq.ResultQuery;
 
 import java.time.Clock;
@@ -16,10 +16,11 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
-import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.selectCount;
 
 /**
  * The only code that reads or writes outbox_email, apart from a new signup's first email,
@@ -159,14 +160,16 @@ public final class OutboxRepository {
     }
 
     public Backlog backlog() {
-        // both counts come from partial indexes: outbox_email_due_idx and outbox_email_dead_idx (V12)
-        Record2<Integer, OffsetDateTime> undelivered = db
-                .select(count(), min(OUTBOX_EMAIL.CREATED_AT))
-                .from(OUTBOX_EMAIL)
-                .where(OUTBOX_EMAIL.STATUS.in(PENDING, SENDING))
+        // One statement, so one snapshot: as two queries, an email dead-lettered between them was
+        // counted both undelivered and dead (LeadCaptureMetricsTest caught it on CI). Each count
+        // comes from its partial index: outbox_email_due_idx and outbox_email_dead_idx (V12).
+        var undelivered = OUTBOX_EMAIL.STATUS.in(PENDING, SENDING);
+        Record3<Integer, OffsetDateTime, Integer> counts = db
+                .select(field(selectCount().from(OUTBOX_EMAIL).where(undelivered)),
+                        field(select(min(OUTBOX_EMAIL.CREATED_AT)).from(OUTBOX_EMAIL).where(undelivered)),
+                        field(selectCount().from(OUTBOX_EMAIL).where(OUTBOX_EMAIL.STATUS.eq(DEAD))))
                 .fetchOne();
-        int dead = db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq(DEAD));
-        return new Backlog(undelivered.value1(), Optional.ofNullable(undelivered.value2()), dead);
+        return new Backlog(counts.value1(), Optional.ofNullable(counts.value2()), counts.value3());
     }
 
     /** The newest mail of this kind for a signup (served by outbox_email_signup_idx), for the smoke check. */
