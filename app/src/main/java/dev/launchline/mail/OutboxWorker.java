@@ -117,16 +117,15 @@ public final class OutboxWorker implements AutoCloseable {
                 log.error("outbox batch failed; retrying in {} ms", outageBackoff.toMillis(), unexpected);
                 deadLetters.batchFailed(unexpected);
             }
+            closeConnectionIfIdle();
             try {
                 if (!outageBackoff.isZero()) {
-                    closeConnectionIfIdle();
                     sitOutOutage(outageBackoff);
                     continue;
                 }
                 if (delivered == settings.batchSize()) {
                     continue; // more is probably waiting
                 }
-                closeConnectionIfIdle();
                 boolean nudged = wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 if (nudged && delivered > 0) {
                     Thread.sleep(LINGER.toMillis());

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,15 +75,6 @@ class SmtpMailerTest {
     }
 
     private static OutboxEmailRecord email(String text, String html) {
-        OutboxEmailRecord email = new OutboxEmailRecord();
-        email.setMessageId("<body-test@launchline.test>");
-        email.setKind("test");
-        email.setSender("hello@launchline.test");
-        email.setRecipient("someone@launchline.test");
-        email.setSubject("Bodies");
-        email.setTextBody(text);
-        email.setHtmlBody(html);
-        email.setCreatedAt(OffsetDateTime.now());
-        return email;
+        return UnsentEmails.to("someone@launchline.test", "<body-test@launchline.test>", "Bodies", text, html);
     }
 }

@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
@@ -66,15 +65,8 @@ class SmtpWriteTimeoutTest {
     }
 
     private static OutboxEmailRecord email(String line, int lines) {
-        OutboxEmailRecord email = new OutboxEmailRecord();
-        email.setMessageId("<stall@launchline.test>");
-        email.setSender("hello@launchline.test");
-        email.setRecipient("someone@launchline.test");
-        email.setSubject("A very long email");
-        email.setTextBody(line.repeat(lines));
-        email.setHtmlBody("<p>short</p>");
-        email.setCreatedAt(OffsetDateTime.now());
-        return email;
+        return UnsentEmails.to("someone@launchline.test", "<stall@launchline.test>", "A very long email",
+                line.repeat(lines), "<p>short</p>");
     }
 
     /** Speaks SMTP until DATA, answers 354, then never reads again. */
