@@ -72,6 +72,18 @@ public final class LoadTarget implements AutoCloseable {
         return service.isPresent();
     }
 
+    /**
+     * -Dservice=floor: the local stack runs {@link FloorService}, the bare prototype, instead of
+     * the service (same database, same load); only WrkBenchmark supports it.
+     */
+    public static boolean isFloor() {
+        String service = System.getProperty("service", "launchline").strip();
+        if (!service.equals("launchline") && !service.equals("floor") && !service.isEmpty()) {
+            throw new IllegalArgumentException("-Dservice must be launchline or floor, not " + service);
+        }
+        return service.equals("floor");
+    }
+
     private static LoadTarget startLocal(Mail mail) {
         Path dir = Path.of(System.getProperty("launchline.load.dir", "target"), "load-" + Instant.now().getEpochSecond())
                 .toAbsolutePath();
@@ -90,7 +102,13 @@ public final class LoadTarget implements AutoCloseable {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.launchline.Main", "serve"));
+        boolean floor = isFloor();
+        if (floor) {
+            // the floor logs warnings only, as the prototype did (logback's default would log every Jetty event)
+            command.add("-Dlogback.configurationFile=logback-cli.xml");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(floor ? List.of(FloorService.class.getName()) : List.of("dev.launchline.Main", "serve"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("service.log").toFile());
@@ -106,7 +124,7 @@ public final class LoadTarget implements AutoCloseable {
         builder.environment().put("TRUSTED_PROXIES", "127.0.0.1/32");
         // the load stack measures the service, not the mail provider: no ceiling on confirmations
         builder.environment().put("RATE_LIMIT_CONFIRMATION_MAILS", "off");
-        Optional<MailSink> sink = mail == Mail.SINK ? Optional.of(MailSink.start()) : Optional.empty();
+        Optional<MailSink> sink = mail == Mail.SINK && !floor ? Optional.of(MailSink.start()) : Optional.empty();
         sink.ifPresent(started -> {
             builder.environment().put("SMTP_HOST", "127.0.0.1");
             builder.environment().put("SMTP_PORT", String.valueOf(started.port()));
@@ -202,6 +220,16 @@ public final class LoadTarget implements AutoCloseable {
      * carried a new address; a signup whose answer the generator never read is stored too).
      */
     public Optional<String> lostLeadsByCount(long accepted) {
+        if (isFloor()) {
+            return checkDatabase(connection -> {
+                long stored = count(connection, "select count(*) from floor_signup");
+                long withoutRow = count(connection, """
+                        select count(*) from floor_signup s
+                        where not exists (select 1 from floor_outbox o where o.signup_id = s.id)""");
+                return (stored >= accepted && withoutRow == 0 ? "NO LEAD LOST: " : "LEADS LOST: ") + "the floor accepted "
+                        + accepted + " signups; stored " + stored + ", of them " + withoutRow + " without their outbox row (it sends no mail)";
+            });
+        }
         return checkDatabase(connection -> {
             long stored = count(connection, "select count(*) from signup");
             long withoutMail = count(connection, """

@@ -43,6 +43,10 @@ public final class WrkBenchmark {
         try (InputStream lua = WrkBenchmark.class.getResourceAsStream("/wrk/signup.lua")) {
             Files.write(script, lua.readAllBytes());
         }
+        boolean floor = LoadTarget.isFloor();
+        if (floor && !System.getProperty("baseUrl", "").isBlank()) {
+            throw new IllegalArgumentException("-Dservice=floor starts the bare prototype locally: leave -DbaseUrl out");
+        }
         boolean failed;
         try (LoadTarget target = LoadTarget.resolve(LoadTarget.Mail.SINK)) {
             long accepted = 0;
@@ -50,8 +54,10 @@ public final class WrkBenchmark {
                 int warmupRate = Integer.getInteger("warmupRate", 0);
                 int warmupConnections = warmupRate == 0 ? 32 : Math.max(10, warmupRate / 10);
                 accepted += wrk(target, script, warmupRate, warmupConnections, warmup, "warm-up").get("accepted").longValue();
-                // the warm-up's mail would otherwise still be sending during the measured run
-                target.awaitMailSent(Duration.ofSeconds(Integer.getInteger("mailWait", 300))).ifPresent(System.out::println);
+                if (!floor) { // the floor sends no mail
+                    // the warm-up's mail would otherwise still be sending during the measured run
+                    target.awaitMailSent(Duration.ofSeconds(Integer.getInteger("mailWait", 300))).ifPresent(System.out::println);
+                }
             }
             int connections = rate == 0 ? Integer.getInteger("connections", 32) : Integer.getInteger("connections", Math.max(10, rate / 10));
             target.startMeasuring();
