@@ -78,8 +78,12 @@ public final class App {
     private App() {
     }
 
-    /** @param limits Jetty's threads, and how many requests may wait for one and for how long */
-    public static Javalin create(Handlers handlers, Config.Http limits) {
+    /**
+     * @param limits   Jetty's threads, and how many requests may wait for one and for how long
+     * @param shedding the load shedding in front of everything (built by the caller, which also
+     *                 lets the mail senders watch it)
+     */
+    public static Javalin create(Handlers handlers, Config.Http limits, OverloadShedding shedding) {
         ErrorMapper errors = new ErrorMapper(handlers.pages(), handlers.errorTracking());
         return Javalin.create(config -> {
             QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()));
@@ -101,7 +105,7 @@ public final class App {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000); // finish in-flight requests
                 // a wrapper set here ends up around Javalin's own handler: shedding comes first
-                server.setHandler(new OverloadShedding(limits, handlers.metrics().registry()));
+                server.setHandler(shedding);
                 // However little it sends, each open connection held about 100 KB of heap, nearly all
                 // of it its parser's header cache (turned off below): a launch spike of 2,000 new
                 // connections/s ran a 256 MB heap out with 7,000 of them open. Past the limit Jetty

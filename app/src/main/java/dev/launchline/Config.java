@@ -89,11 +89,15 @@ public record Config(
         }
     }
 
+    /**
+     * @param shareWhenBusy percent of its time a sender may spend sending while requests are
+     *                      queueing for a slot; 100 never gives way
+     */
     public record Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax,
-                         int senders) {
-        /** One sender, as the tests that build a worker by hand want. */
+                         int senders, int shareWhenBusy) {
+        /** One sender that never gives way, as the tests that build a worker by hand want. */
         public Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax) {
-            this(maxAttempts, pollInterval, batchSize, retryBase, retryMax, 1);
+            this(maxAttempts, pollInterval, batchSize, retryBase, retryMax, 1, 100);
         }
     }
 
@@ -158,7 +162,8 @@ public record Config(
                 env.integer("OUTBOX_BATCH_SIZE", 50, 1, 1000),
                 Duration.ofMillis(env.integer("OUTBOX_RETRY_BASE_MS", 30_000, 10, 3_600_000)),
                 Duration.ofMillis(env.integer("OUTBOX_RETRY_MAX_MS", 3_600_000, 10, 86_400_000)),
-                env.integer("OUTBOX_SENDERS", 2, 1, 64));
+                env.integer("OUTBOX_SENDERS", 2, 1, 64),
+                env.integer("OUTBOX_SHARE_WHEN_BUSY", 20, 1, 100));
 
         Duration cooldown = Duration.ofSeconds(env.integer("RESEND_COOLDOWN_SECONDS", 600, 0, 86_400 * 7));
         Duration tokenTtl = Duration.ofHours(env.integer("CONFIRMATION_TOKEN_TTL_HOURS", 72, 1, 24 * 90));

@@ -41,6 +41,7 @@ import dev.launchline.metrics.FunnelMetrics;
 import dev.launchline.metrics.LeadCaptureGauges;
 import dev.launchline.metrics.MailMetrics;
 import dev.launchline.metrics.RateLimitMetrics;
+import dev.launchline.http.OverloadShedding;
 import dev.launchline.http.Pages;
 import dev.launchline.lead.ContactForm;
 import dev.launchline.lead.LeadHandler;
@@ -197,10 +198,12 @@ public final class Launchline implements AutoCloseable {
             // several senders claim their own batches side by side (SKIP LOCKED), each on its own SMTP
             // connection: one sender is bound by round trips to the SMTP server, not by CPU
             MailMetrics mailMetrics = new MailMetrics(metrics.registry());
+            // built here rather than with the other HTTP parts: the senders give way while requests queue at it
+            OverloadShedding shedding = new OverloadShedding(config.http(), metrics.registry());
             List<OutboxWorker> workers = new ArrayList<>();
             for (int i = 0; i < config.outbox().senders(); i++) {
                 workers.add(new OutboxWorker(outbox, new SmtpMailer(smtp), config.outbox(), workerId(), mailProblems,
-                        confirmationCeiling, mailMetrics));
+                        confirmationCeiling, mailMetrics, shedding::getTotalSuspendedRequestCount));
             }
             Runnable mailQueued = () -> workers.forEach(OutboxWorker::nudge);
 
@@ -281,7 +284,7 @@ public final class Launchline implements AutoCloseable {
                 log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                         + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");
             }
-            Javalin http = App.create(handlers, config.http()).start(config.bindHost(), config.port());
+            Javalin http = App.create(handlers, config.http(), shedding).start(config.bindHost(), config.port());
             workers.forEach(OutboxWorker::start);
             ScheduledExecutorService housekeeping = startHousekeeping(botSettings.unconfirmedRetention()
                     .map(retention -> new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)),

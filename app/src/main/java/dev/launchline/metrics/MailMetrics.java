@@ -2,7 +2,10 @@ package dev.launchline.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
 
 /**
  * What the outbox worker did with each email, by template kind (a fixed set: confirm_signup,
@@ -13,11 +16,16 @@ public final class MailMetrics {
     public static final String RETRIED = "launchline.emails.retried";
     public static final String DEAD_LETTERED = "launchline.emails.dead.lettered";
     public static final String SMTP_UNREACHABLE = "launchline.smtp.unreachable";
+    public static final String GAVE_WAY = "launchline.mail.gave.way";
 
     private final MeterRegistry registry;
     private final Counter smtpUnreachable;
+    private final Timer gaveWay;
 
     public MailMetrics(MeterRegistry registry) {
+        this.gaveWay = Timer.builder(GAVE_WAY)
+                .description("pauses of the mail senders while requests queued for a slot (OUTBOX_SHARE_WHEN_BUSY)")
+                .register(registry);
         this.registry = registry;
         this.smtpUnreachable = Counter.builder(SMTP_UNREACHABLE)
                 .description("batches handed back to the queue because the SMTP server could not be reached")
@@ -41,6 +49,10 @@ public final class MailMetrics {
     public void deadLettered(String kind) {
         counter(DEAD_LETTERED, "emails given up on (permanent 5xx rejection or too many attempts), by template kind",
                 kind).increment();
+    }
+
+    public void gaveWay(Duration pause) {
+        gaveWay.record(pause);
     }
 
     public void smtpUnreachable() {

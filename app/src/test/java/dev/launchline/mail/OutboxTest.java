@@ -2,11 +2,14 @@ package dev.launchline.mail;
 
 import dev.launchline.Config;
 import dev.launchline.db.Database;
+import dev.launchline.metrics.MailMetrics;
 import dev.launchline.dev.DevMailServer;
 import dev.launchline.support.Eventually;
 import dev.launchline.support.RejectingSmtpServer;
 import dev.launchline.support.TestDatabases;
 import dev.launchline.support.TestStack;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -16,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
@@ -200,6 +205,50 @@ class OutboxTest {
                 // close() cuts the outage wait short
                 assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(5));
             }
+        }
+    }
+
+    @Test
+    void while_requests_queue_for_a_slot_the_sender_pauses_after_each_batch_yet_sends_everything() {
+        String databaseUrl = TestDatabases.fresh(); // before choosing a port: it may start PostgreSQL on one
+        int smtpPort = TestStack.freePort();
+        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2);
+             DevMailServer smtp = DevMailServer.start(smtpPort)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            for (int i = 0; i < 6; i++) {
+                enqueueTo(outbox, database, "busy" + i + "@rocket-users.test");
+            }
+            // batches of 2; while requests queue, sending may take 20 % of the sender's time
+            Config.Outbox settings = new Config.Outbox(3, Duration.ofMillis(10), 2, Duration.ofMillis(1),
+                    Duration.ofMillis(5), 1, 20);
+            AtomicLong requestsQueued = new AtomicLong();
+            SimpleMeterRegistry busy = new SimpleMeterRegistry();
+            // more requests have queued every time the sender looks: the service is saturated throughout
+            sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { },
+                    MailThrottle.NONE, new MailMetrics(busy), requestsQueued::incrementAndGet), smtp, 6);
+            Timer pauses = busy.get(MailMetrics.GAVE_WAY).timer();
+            assertThat(pauses.count()).isEqualTo(3); // one after each batch
+            assertThat(pauses.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+
+            for (int i = 0; i < 6; i++) {
+                enqueueTo(outbox, database, "calm" + i + "@rocket-users.test");
+            }
+            SimpleMeterRegistry calm = new SimpleMeterRegistry();
+            // nothing queued: the sender never pauses
+            sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { },
+                    MailThrottle.NONE, new MailMetrics(calm), requestsQueued::get), smtp, 12);
+            assertThat(calm.get(MailMetrics.GAVE_WAY).timer().count()).isZero();
+        }
+    }
+
+    private static void sendAll(OutboxWorker worker, DevMailServer smtp, int expected) {
+        try {
+            worker.start();
+            worker.nudge();
+            Eventually.get(() -> Optional.of(true).filter(all -> smtp.messages().size() >= expected), Duration.ofSeconds(20));
+        } finally {
+            worker.close();
         }
     }
 
