@@ -180,11 +180,11 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Waits out an SMTP or database outage whatever new mail arrives meanwhile. A nudge from every
-     * signup, or a full batch handed back, must not start the next try at once: during a relay
-     * outage at 1,000 signups/s that re-claimed and rewrote the whole queue, bodies and all, in
-     * one burst (1.8 outbox row updates per signup under wrk), and retried the dead relay on
-     * every signup. Only close() cuts it short.
+     * Waits out an SMTP or database outage (or a pause giving way to requests) whatever new mail
+     * arrives meanwhile. A nudge from every signup, or a full batch handed back, must not start
+     * the next try at once: during a relay outage at 1,000 signups/s that re-claimed and rewrote
+     * the whole queue, bodies and all, in one burst (1.8 outbox row updates per signup under wrk),
+     * and retried the dead relay on every signup. Only close() cuts it short.
      */
     private void sitOut(Duration backoff) throws InterruptedException {
         long deadline = System.nanoTime() + backoff.toNanos();
