@@ -98,11 +98,11 @@ public final class LeadCaptureHealth {
     private Optional<Reading> read() {
         try {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-            OutboxRepository.Backlog backlog = outbox.backlog();
+            OutboxRepository.Backlog backlog = outbox.backlog(now.minus(settings.deadLetterWindow()));
             long oldestAge = backlog.oldestCreatedAt()
                     .map(created -> Math.max(0, Duration.between(created, now).toSeconds()))
                     .orElse(0L);
-            int recentDead = outbox.deadSince(now.minus(settings.deadLetterWindow()));
+            int recentDead = backlog.deadRecently();
             List<String> problems = new ArrayList<>();
             if (backlog.undelivered() > 0 && oldestAge >= settings.oldestPendingWarn().toSeconds()) {
                 problems.add("oldest_pending_email_too_old");

@@ -3,7 +3,7 @@ package dev.launchline.mail;
 import dev.launchline.db.FixedStatement;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import org.jooq.DSLContext;
-import org.jooq.Record3;
+import org.jooq.Record4;
 import org.jooq.ResultQuery;
 
 import java.time.Clock;
@@ -33,7 +33,8 @@ public final class OutboxRepository {
     public static final String DEAD = "dead";
 
     /** Undelivered mail, for readiness and metrics. */
-    public record Backlog(int undelivered, Optional<OffsetDateTime> oldestCreatedAt, int dead) {
+    /** @param deadRecently of the dead, those given up on since the moment asked about */
+    public record Backlog(int undelivered, Optional<OffsetDateTime> oldestCreatedAt, int dead, int deadRecently) {
     }
 
     private final DSLContext db;
@@ -159,17 +160,24 @@ public final class OutboxRepository {
                 .execute();
     }
 
-    public Backlog backlog() {
-        // One statement, so one snapshot: as two queries, an email dead-lettered between them was
-        // counted both undelivered and dead (LeadCaptureMetricsTest caught it on CI). Each count
-        // comes from its partial index: outbox_email_due_idx and outbox_email_dead_idx (V12).
+    /**
+     * What waits and what was given up on, with the dead since {@code deadSince}: markFailed
+     * stamps next_attempt_at with the moment of the dead-lettering.
+     */
+    public Backlog backlog(OffsetDateTime deadSince) {
+        // One statement, so one snapshot: as separate queries, an email dead-lettered between them
+        // was counted both undelivered and dead (LeadCaptureMetricsTest caught it on CI), or dead
+        // recently but not dead (LeadCaptureHealthTest, also on CI). Each count comes from its
+        // partial index: outbox_email_due_idx and outbox_email_dead_idx (V12).
         var undelivered = OUTBOX_EMAIL.STATUS.in(PENDING, SENDING);
-        Record3<Integer, OffsetDateTime, Integer> counts = db
+        var dead = OUTBOX_EMAIL.STATUS.eq(DEAD);
+        Record4<Integer, OffsetDateTime, Integer, Integer> counts = db
                 .select(field(selectCount().from(OUTBOX_EMAIL).where(undelivered)),
                         field(select(min(OUTBOX_EMAIL.CREATED_AT)).from(OUTBOX_EMAIL).where(undelivered)),
-                        field(selectCount().from(OUTBOX_EMAIL).where(OUTBOX_EMAIL.STATUS.eq(DEAD))))
+                        field(selectCount().from(OUTBOX_EMAIL).where(dead)),
+                        field(selectCount().from(OUTBOX_EMAIL).where(dead.and(OUTBOX_EMAIL.NEXT_ATTEMPT_AT.ge(deadSince)))))
                 .fetchOne();
-        return new Backlog(counts.value1(), Optional.ofNullable(counts.value2()), counts.value3());
+        return new Backlog(counts.value1(), Optional.ofNullable(counts.value2()), counts.value3(), counts.value4());
     }
 
     /** The newest mail of this kind for a signup (served by outbox_email_signup_idx), for the smoke check. */
@@ -188,15 +196,6 @@ public final class OutboxRepository {
                 .select(max(OUTBOX_EMAIL.SENT_AT))
                 .from(OUTBOX_EMAIL)
                 .fetchOne(0, OffsetDateTime.class));
-    }
-
-    /**
-     * Emails given up on since {@code since}: markFailed stamps next_attempt_at with the moment
-     * of the dead-lettering, and the partial index outbox_email_dead_idx holds only dead rows.
-     */
-    public int deadSince(OffsetDateTime since) {
-        return db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq(DEAD)
-                .and(OUTBOX_EMAIL.NEXT_ATTEMPT_AT.ge(since)));
     }
 
     public OffsetDateTime now() {
