@@ -81,24 +81,31 @@ class RedisRateLimitTest {
                      Secret.of("redis://127.0.0.1:" + proxy.port()), Duration.ofMillis(50), LocalRedis.freshKeyPrefix()),
                      new LocalRateLimiter(100))) {
             Eventually.get(() -> Optional.of(true).filter(ready -> limiter.connected()), Duration.ofSeconds(10));
-            assertThat(limiter.tryConsume(limit, "client").remaining()).isEqualTo(999);
-            assertThat(limiter.fallbacks()).isZero();
+            // On a busy machine the very first calls (script load, cold code) can miss the 50 ms
+            // timeout too (it failed CI once): the test needs one decision that Redis made.
+            assertThat(answeredByRedis(limiter, limit).remaining()).isEqualTo(999);
+            long fallbacks = limiter.fallbacks();
 
             proxy.pause();
             Decision whileSlow = limiter.tryConsume(limit, "client");
             assertThat(whileSlow.allowed()).isTrue();
-            assertThat(limiter.fallbacks()).isEqualTo(1);
+            assertThat(limiter.fallbacks()).isEqualTo(fallbacks + 1);
 
             proxy.resume();
-            Decision recovered = Eventually.get(() -> {
-                long fallbacksBefore = limiter.fallbacks();
-                Decision decision = limiter.tryConsume(limit, "client");
-                return Optional.of(decision).filter(fromRedis -> limiter.fallbacks() == fallbacksBefore);
-            }, Duration.ofSeconds(10));
+            Decision recovered = answeredByRedis(limiter, limit);
             // the shared bucket answers again, and remembers the token taken before the slowness
             assertThat(recovered.allowed()).isTrue();
             assertThat(recovered.remaining()).isLessThanOrEqualTo(998);
         }
+    }
+
+    /** Asks for the "client" key until Redis, not the local fallback, answers. */
+    private static Decision answeredByRedis(RedisRateLimiter limiter, Limit limit) {
+        return Eventually.get(() -> {
+            long fallbacksBefore = limiter.fallbacks();
+            Decision decision = limiter.tryConsume(limit, "client");
+            return Optional.of(decision).filter(fromRedis -> limiter.fallbacks() == fallbacksBefore);
+        }, Duration.ofSeconds(10));
     }
 
     private static void awaitShared(TestStack stack) {
