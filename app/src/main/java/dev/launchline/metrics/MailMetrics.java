@@ -23,12 +23,12 @@ public final class MailMetrics {
     private final Timer gaveWay;
 
     public MailMetrics(MeterRegistry registry) {
-        this.gaveWay = Timer.builder(GAVE_WAY)
-                .description("pauses of the mail senders while requests queued for a slot (OUTBOX_SHARE_WHEN_BUSY)")
-                .register(registry);
         this.registry = registry;
         this.smtpUnreachable = Counter.builder(SMTP_UNREACHABLE)
                 .description("batches handed back to the queue because the SMTP server could not be reached")
+                .register(registry);
+        this.gaveWay = Timer.builder(GAVE_WAY)
+                .description("pauses of the mail senders while requests queued for a slot (OUTBOX_SHARE_WHEN_BUSY)")
                 .register(registry);
     }
 

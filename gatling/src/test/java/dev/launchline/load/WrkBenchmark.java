@@ -38,14 +38,14 @@ public final class WrkBenchmark {
         int rate = Integer.getInteger("rate", 1000);
         int duration = Integer.getInteger("duration", 30);
         int warmup = Integer.getInteger("warmup", 60);
+        boolean floor = LoadTarget.isFloor();
+        if (floor && !System.getProperty("baseUrl", "").isBlank()) {
+            throw new IllegalArgumentException("-Dservice=floor starts the bare prototype locally: leave -DbaseUrl out");
+        }
         Budgets budgets = new Budgets();
         Path script = Files.createTempFile("launchline-signup", ".lua");
         try (InputStream lua = WrkBenchmark.class.getResourceAsStream("/wrk/signup.lua")) {
             Files.write(script, lua.readAllBytes());
-        }
-        boolean floor = LoadTarget.isFloor();
-        if (floor && !System.getProperty("baseUrl", "").isBlank()) {
-            throw new IllegalArgumentException("-Dservice=floor starts the bare prototype locally: leave -DbaseUrl out");
         }
         boolean failed;
         try (LoadTarget target = LoadTarget.resolve(LoadTarget.Mail.SINK)) {
