@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,8 @@ public final class OutboxWorker implements AutoCloseable {
     private final MailThrottle throttle;
     private final MailMetrics metrics;
     private final Semaphore wakeUp = new Semaphore(0);
+    /** Only close() ends a sit-out early; nudges do not reach it (see sitOut). */
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread thread;
     private final LongSupplier requestsQueued;
@@ -112,6 +115,11 @@ public final class OutboxWorker implements AutoCloseable {
     public OutboxWorker start() {
         thread.start();
         return this;
+    }
+
+    /** The sending thread's id, for tests that watch it wait. */
+    long threadId() {
+        return thread.threadId();
     }
 
     /** New mail was committed: deliver it now rather than at the next poll. */
@@ -184,13 +192,13 @@ public final class OutboxWorker implements AutoCloseable {
      * arrives meanwhile. A nudge from every signup, or a full batch handed back, must not start
      * the next try at once: during a relay outage at 1,000 signups/s that re-claimed and rewrote
      * the whole queue, bodies and all, in one burst (1.8 outbox row updates per signup under wrk),
-     * and retried the dead relay on every signup. Only close() cuts it short.
+     * and retried the dead relay on every signup. Only close() cuts it short. It waits on its own
+     * latch, not on the nudges' semaphore: waiting there, every signup's nudge woke the sitting-out
+     * thread only for it to go back to sleep, a futex wake and two context switches per signup,
+     * and that when the cores are scarcest (giving way under overload) or the relay is down.
      */
     private void sitOut(Duration backoff) throws InterruptedException {
-        long deadline = System.nanoTime() + backoff.toNanos();
-        for (long left = backoff.toNanos(); left > 0 && !stopping.get(); left = deadline - System.nanoTime()) {
-            wakeUp.tryAcquire(left, TimeUnit.NANOSECONDS);
-        }
+        closing.await(backoff.toNanos(), TimeUnit.NANOSECONDS);
         wakeUp.drainPermits();
     }
 
@@ -353,6 +361,7 @@ public final class OutboxWorker implements AutoCloseable {
     @Override
     public void close() {
         stopping.set(true);
+        closing.countDown();
         wakeUp.release();
         if (thread.getState() == Thread.State.NEW) {
             closeConnection(); // never started: batches were run by hand (tests, tools)

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,10 +190,16 @@ class OutboxTest {
                 var handedBack = OUTBOX_EMAIL.LAST_ERROR.eq("SMTP server unreachable");
                 Eventually.get(() -> Optional.of(true).filter(one -> database.dsl().fetchCount(OUTBOX_EMAIL, handedBack) > 0),
                         Duration.ofSeconds(10));
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+                Eventually.get(() -> Optional.of(threads.getThreadInfo(worker.threadId()))
+                        .filter(info -> info.getThreadState() == Thread.State.TIMED_WAITING), Duration.ofSeconds(10));
+                long parkedBefore = threads.getThreadInfo(worker.threadId()).getWaitedCount();
                 for (int i = 0; i < 20; i++) {
                     worker.nudge(); // new signups keep arriving
                     Thread.sleep(20);
                 }
+                // and none of them woke the sitting-out sender (each wake-up is one more park)
+                assertThat(threads.getThreadInfo(worker.threadId()).getWaitedCount() - parkedBefore).isLessThanOrEqualTo(1);
                 // one batch handed back; the other four wait untouched for the next try, not rewritten now
                 assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, handedBack)).isEqualTo(2);
                 assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.LAST_ERROR.isNull()
