@@ -1,11 +1,32 @@
 -- wrk script for WrkBenchmark: POSTs signups, each with a new address and a visitor IP from
 -- 198.18.0.0/15 in CF-Connecting-IP, as the Gatling simulations do.
--- args: <waitlist> <pause-ms-per-connection> ; pause 0 = as fast as the connections go (closed loop).
--- wrk is a closed loop: a connection sends its next request only after the answer. With a pause,
--- each connection waits that long between answer and next request, which paces the offered rate
--- (connections / pause) as long as answers are much faster than the pause.
+-- args: <waitlist> <interval-us-per-thread> ; interval 0 = as fast as the connections go (closed loop).
+--
+-- wrk itself is a closed loop: a connection sends its next request only after the answer, so a
+-- slow answer lowers the offered rate and hides the wait of the requests that were due meanwhile
+-- ("coordinated omission"). With an interval, each wrk thread keeps a fixed schedule, as wrk2
+-- does: request k is due at start + k * interval whatever the answers did. A connection ready to
+-- send takes the next due time and waits for it; when the service is behind, that time has passed
+-- and the request goes at once, and its latency is counted from when it was due, not from when it
+-- was sent. The offered rate is then threads / interval however slow the service gets (as long as
+-- the connections suffice), and "latency_ms" is what a visitor arriving on schedule waited.
+-- Answers are matched to their requests by X-Request-Id, which the service (and the floor) echo.
+-- "service_ms" is wrk's own send-to-answer time, for comparison; in a closed loop nothing is due,
+-- and both lines are wrk's own.
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } launchline_timespec;
+int clock_gettime(int clock_id, launchline_timespec *tp);
+]]
+local CLOCK_MONOTONIC = 1
+local timespec = ffi.new("launchline_timespec")
+
+local function now_us()
+   ffi.C.clock_gettime(CLOCK_MONOTONIC, timespec)
+   return tonumber(timespec.tv_sec) * 1000000 + tonumber(timespec.tv_nsec) / 1000
+end
+
 local threads = {}
-local counter = 0
 
 function setup(thread)
    thread:set("id", #threads + 1)
@@ -14,43 +35,97 @@ end
 
 function init(args)
    waitlist = args[1] or "launch"
-   pause = tonumber(args[2] or "0")
-   accepted, other = 0, 0
+   interval = tonumber(args[2] or "0")
+   accepted, other, unmatched = 0, 0, 0
+   counter = 0
+   latencies = {}
+   due_times = {} -- taken by connections waiting to send, earliest first
+   first_due, last_due = 1, 0
+   started = {} -- request id -> when its latency starts
    math.randomseed(os.time() * 1000 + id)
    path = "/api/v1/waitlists/" .. waitlist .. "/signups"
+   -- threads start spread over one interval, not in step
+   next_due = now_us() + math.random() * interval
 end
 
 function delay()
-   return pause
+   if interval == 0 then
+      return 0
+   end
+   last_due = last_due + 1
+   due_times[last_due] = next_due
+   next_due = next_due + interval
+   local wait = due_times[last_due] - now_us()
+   return wait > 0 and math.floor(wait / 1000) or 0
 end
 
 function request()
    counter = counter + 1
+   local request_id = string.format("wrk-%d-%d", id, counter)
+   if interval > 0 then
+      -- whichever connection sends first sends the earliest due request; the timer has
+      -- millisecond steps and may fire a little early: count from whichever came first
+      local due = due_times[first_due]
+      if due then
+         due_times[first_due] = nil
+         first_due = first_due + 1
+      else -- wrk sends the first request after a reconnect without asking delay()
+         due = next_due
+         next_due = next_due + interval
+      end
+      started[request_id] = math.min(now_us(), due)
+   end
    local email = string.format("wrk-%d-%d-%d@loadtest.launchline.test", os.time(), id, counter)
    local ip = string.format("198.%d.%d.%d", 18 + math.random(0, 1), math.random(0, 255), math.random(1, 254))
    return wrk.format("POST", path, {
       ["Content-Type"] = "application/json",
       ["Accept"] = "application/json",
       ["CF-Connecting-IP"] = ip,
+      ["X-Request-Id"] = request_id,
    }, '{"email": "' .. email .. '", "utm_source": "wrk"}')
 end
 
 function response(status, headers, body)
    if status == 202 then accepted = accepted + 1 else other = other + 1 end
+   if interval > 0 then
+      local request_id = headers["X-Request-Id"] or headers["x-request-id"]
+      local start = request_id and started[request_id]
+      if start then
+         latencies[#latencies + 1] = now_us() - start
+         started[request_id] = nil
+      else
+         unmatched = unmatched + 1
+      end
+   end
+end
+
+local function percentile(sorted, p)
+   return sorted[math.max(1, math.ceil(#sorted * p / 100))]
 end
 
 function done(summary, latency, requests)
-   local ok, bad = 0, 0
+   local ok, bad, lost, all = 0, 0, 0, {}
    for _, thread in ipairs(threads) do
       ok = ok + thread:get("accepted")
       bad = bad + thread:get("other")
+      lost = lost + thread:get("unmatched")
+      for _, us in ipairs(thread:get("latencies")) do
+         all[#all + 1] = us
+      end
    end
+   table.sort(all)
    local seconds = summary.duration / 1e6
-   io.write(string.format("WRK requests=%d accepted=%d other_status=%d socket_errors=%d seconds=%.1f rate=%.0f\n",
+   local function ms(p)
+      -- closed loop: nothing was due, so the latency is wrk's own
+      return #all == 0 and latency:percentile(p) / 1000 or percentile(all, p) / 1000
+   end
+   io.write(string.format("WRK requests=%d accepted=%d other_status=%d socket_errors=%d unmatched=%d seconds=%.1f rate=%.0f\n",
       summary.requests, ok, bad,
       summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-      seconds, summary.requests / seconds))
+      lost, seconds, summary.requests / seconds))
    io.write(string.format("WRK latency_ms p50=%.2f p95=%.2f p99=%.2f p999=%.2f max=%.2f\n",
+      ms(50), ms(95), ms(99), ms(99.9), #all == 0 and latency.max / 1000 or all[#all] / 1000))
+   io.write(string.format("WRK service_ms p50=%.2f p95=%.2f p99=%.2f p999=%.2f max=%.2f\n",
       latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
       latency:percentile(99.9) / 1000, latency.max / 1000))
 end

@@ -70,6 +70,11 @@ public final class FloorService {
                     insert.setString(4, "Confirm your place: https://launchline.test/confirm?token=" + Integer.toHexString(email.hashCode()));
                     insert.executeUpdate();
                 }
+                // echoed as the service does: the wrk script matches answers to requests by it
+                String requestId = ctx.header("X-Request-Id");
+                if (requestId != null) {
+                    ctx.header("X-Request-Id", requestId);
+                }
                 ctx.status(202).json(Map.of("status", "pending"));
             });
         }).start("127.0.0.1", Integer.parseInt(System.getenv("PORT")));
