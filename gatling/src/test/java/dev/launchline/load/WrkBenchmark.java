@@ -29,6 +29,11 @@ import java.util.stream.Collectors;
  * 60 s closed loop on 32 connections, which gets the JIT compiler through most of its work) and
  * once the warm-up's mail has all been sent, it prints wrk's numbers, checks them against budgets.properties (scenario
  * "wrk"), counts that no lead was lost, and exits non-zero when a budget or a lead was broken.
+ *
+ * <p>-Dservice=floor measures the issue's bare prototype ({@link FloorService}) instead, and
+ * -Dservice=both measures the floor and then the service under the same load, one after the
+ * other, and prints the service's numbers as multiples of the floor's: machines of this kind
+ * differ by half, so a ratio from one machine says more than either number alone.
  */
 public final class WrkBenchmark {
     private static final Pattern LINE = Pattern.compile("(\\w+)=([\\d.]+)");
@@ -37,19 +42,46 @@ public final class WrkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int rate = Integer.getInteger("rate", 1000);
-        int duration = Integer.getInteger("duration", 30);
-        int warmup = Integer.getInteger("warmup", 60);
-        boolean floor = LoadTarget.isFloor();
-        if (floor && !System.getProperty("baseUrl", "").isBlank()) {
-            throw new IllegalArgumentException("-Dservice=floor starts the bare prototype locally: leave -DbaseUrl out");
+        String service = System.getProperty("service", "launchline").strip();
+        List<String> services = switch (service) {
+            case "", "launchline" -> List.of("launchline");
+            case "floor" -> List.of("floor");
+            // the floor first, then the service, under the same load: a yardstick from this very machine
+            case "both" -> List.of("floor", "launchline");
+            default -> throw new IllegalArgumentException("-Dservice must be launchline, floor or both, not " + service);
+        };
+        if (services.contains("floor") && !System.getProperty("baseUrl", "").isBlank()) {
+            throw new IllegalArgumentException("-Dservice=" + service + " starts the bare prototype locally: leave -DbaseUrl out");
         }
-        Budgets budgets = new Budgets();
         Path script = Files.createTempFile("launchline-signup", ".lua");
         try (InputStream lua = WrkBenchmark.class.getResourceAsStream("/wrk/signup.lua")) {
             Files.write(script, lua.readAllBytes());
         }
-        boolean failed;
+        boolean failed = false;
+        Map<String, Map<String, Double>> results = new HashMap<>();
+        try {
+            for (String each : services) {
+                System.setProperty("service", each); // read by LoadTarget when it starts the stack
+                System.out.println("=== " + each);
+                Map<String, Double> measured = new HashMap<>();
+                failed |= measure(script, each.equals("floor"), measured);
+                results.put(each, measured);
+            }
+        } finally {
+            Files.deleteIfExists(script);
+        }
+        if (services.size() == 2) {
+            compare(results.get("floor"), results.get("launchline"));
+        }
+        System.exit(failed ? 1 : 0);
+    }
+
+    /** Warm-up and measured run against one fresh stack; fills {@code measured}, returns whether it failed. */
+    private static boolean measure(Path script, boolean floor, Map<String, Double> measured) throws Exception {
+        int rate = Integer.getInteger("rate", 1000);
+        int duration = Integer.getInteger("duration", 30);
+        int warmup = Integer.getInteger("warmup", 60);
+        Budgets budgets = new Budgets();
         try (LoadTarget target = LoadTarget.resolve(LoadTarget.Mail.SINK)) {
             long accepted = 0;
             if (warmup > 0) {
@@ -63,7 +95,7 @@ public final class WrkBenchmark {
             }
             int connections = rate == 0 ? Integer.getInteger("connections", 32) : Integer.getInteger("connections", Math.max(10, rate / 10));
             target.startMeasuring();
-            Map<String, Double> measured = wrk(target, script, rate, connections, duration, "measured");
+            measured.putAll(wrk(target, script, rate, connections, duration, "measured"));
             accepted += measured.get("accepted").longValue();
             List<String> broken = new ArrayList<>();
             check(broken, "p95", measured.get("p95"), budgets.value("wrk", "signup", "p95"));
@@ -78,11 +110,18 @@ public final class WrkBenchmark {
             String leads = target.lostLeadsByCount(accepted).orElse("LEADS UNCHECKED: not a local stack");
             System.out.println(leads);
             broken.forEach(line -> System.out.println("BUDGET BROKEN: " + line));
-            failed = !broken.isEmpty() || !leads.startsWith("NO LEAD LOST");
-        } finally {
-            Files.deleteIfExists(script);
+            return !broken.isEmpty() || !leads.startsWith("NO LEAD LOST");
         }
-        System.exit(failed ? 1 : 0);
+    }
+
+    /** The service's numbers as multiples of the floor's, measured a few minutes apart on this machine. */
+    private static void compare(Map<String, Double> floor, Map<String, Double> service) {
+        System.out.printf("AGAINST THE FLOOR: rate %.0f/s vs %.0f/s (%.2fx); latency p50 %.2f vs %.2f ms (%.1fx), "
+                        + "p95 %.2f vs %.2f ms (%.1fx), p99 %.2f vs %.2f ms (%.1fx)%n",
+                service.get("rate"), floor.get("rate"), service.get("rate") / floor.get("rate"),
+                service.get("p50"), floor.get("p50"), service.get("p50") / floor.get("p50"),
+                service.get("p95"), floor.get("p95"), service.get("p95") / floor.get("p95"),
+                service.get("p99"), floor.get("p99"), service.get("p99") / floor.get("p99"));
     }
 
     private static void check(List<String> broken, String metric, double actual, double budget) {
