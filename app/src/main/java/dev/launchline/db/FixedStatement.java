@@ -6,12 +6,16 @@ import org.jooq.exception.DataAccessException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * A statement whose SQL text never changes, run with plain JDBC on the caller's transaction.
- * Only for the inserts every single signup makes: there jOOQ's query building, rendering and
- * result-metadata mapping cost more CPU than PostgreSQL's work (JFR under SignupSteadySimulation).
+ * Only for the inserts every single signup makes, and the mail sender's claim and "sent" mark
+ * that run with every batch: there jOOQ's query building, rendering and result-metadata mapping
+ * cost more CPU than PostgreSQL's work (JFR under SignupSteadySimulation), and the sender's
+ * jOOQ code, run a few times a second, was still being compiled by C2 minutes into a load test.
  * Everything else stays jOOQ. Failures surface as jOOQ's DataAccessException, like any query,
  * so the error mapper treats them alike (503 when the database is unreachable).
  */
@@ -34,6 +38,35 @@ public final class FixedStatement {
                 throw translate(failed);
             }
         });
+    }
+
+    /** Reads one row of a result. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /** Runs a query and maps every row it returned. */
+    public <T> List<T> query(DSLContext tx, RowMapper<T> mapper, Object... parameters) {
+        return tx.connectionResult(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, parameters);
+                List<T> mapped = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        mapped.add(mapper.map(rows));
+                    }
+                }
+                return mapped;
+            } catch (SQLException failed) {
+                throw translate(failed);
+            }
+        });
+    }
+
+    /** The SQL text, e.g. for a test to EXPLAIN it. */
+    public String sql() {
+        return sql;
     }
 
     public int execute(DSLContext tx, Object... parameters) {
