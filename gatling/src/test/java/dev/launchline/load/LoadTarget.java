@@ -4,8 +4,10 @@ import dev.launchline.db.EmbeddedPostgres;
 
 import org.postgresql.PGConnection;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +26,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What a simulation loads. With {@code -DbaseUrl=https://staging...} it is that deployment,
@@ -73,6 +77,33 @@ public final class LoadTarget implements AutoCloseable {
     }
 
     /**
+     * -DserviceAot=true: starts the service as Deploy does, with the JDK's AOT cache, trained by
+     * {@code aot-train} on this very classpath (a cache only works with the classpath it was made
+     * with). The cold step and the spike then measure a launch as production starts it: classes
+     * loaded and linked, hot methods' profiles already gathered.
+     */
+    private static Path trainAotCache(Path dir, String classPath) {
+        Path cache = dir.resolve("launchline.aot");
+        try {
+            Files.createDirectories(dir);
+            Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:AOTCacheOutput=" + cache, "-cp", classPath, "dev.launchline.Main", "aot-train")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("aot-train.log").toFile()).start();
+            if (!training.waitFor(5, TimeUnit.MINUTES) || training.exitValue() != 0 || !Files.exists(cache)) {
+                training.destroyForcibly();
+                throw new IllegalStateException("aot-train failed; see " + dir.resolve("aot-train.log"));
+            }
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+        System.out.println("AOT cache trained for the service: " + cache);
+        return cache;
+    }
+
+    /**
      * -Dservice=floor: the local stack runs {@link FloorService}, the bare prototype, instead of
      * the service (same database, same load); only WrkBenchmark supports it.
      */
@@ -103,11 +134,18 @@ public final class LoadTarget implements AutoCloseable {
             command.addAll(List.of(extra.split("\\s+")));
         }
         boolean floor = isFloor();
+        String classPath = System.getProperty("java.class.path");
+        if (!floor && Boolean.getBoolean("serviceAot")) {
+            // the JVM makes a cache only from jars: the service needs none of this module's own classes
+            classPath = Stream.of(classPath.split(File.pathSeparator)).filter(entry -> Files.isRegularFile(Path.of(entry)))
+                    .collect(Collectors.joining(File.pathSeparator));
+            command.add("-XX:AOTCache=" + trainAotCache(dir, classPath));
+        }
         if (floor) {
             // the floor logs warnings only, as the prototype did (logback's default would log every Jetty event)
             command.add("-Dlogback.configurationFile=logback-cli.xml");
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of("-cp", classPath));
         command.addAll(floor ? List.of(FloorService.class.getName()) : List.of("dev.launchline.Main", "serve"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
