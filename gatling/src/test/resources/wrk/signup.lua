@@ -42,6 +42,9 @@ function init(args)
    due_times = {} -- taken by connections waiting to send, earliest first
    first_due, last_due = 1, 0
    started = {} -- request id -> when its latency starts
+   run_start = now_us()
+   -- per 5 s of the run: answers, their summed and largest latency (the WRK timeline lines)
+   slice_answers, slice_sum, slice_max = {}, {}, {}
    math.randomseed(os.time() * 1000 + id)
    path = "/api/v1/waitlists/" .. waitlist .. "/signups"
    -- threads start spread over one interval, not in step
@@ -91,8 +94,14 @@ function response(status, headers, body)
       local request_id = headers["X-Request-Id"] or headers["x-request-id"]
       local start = request_id and started[request_id]
       if start then
-         latencies[#latencies + 1] = now_us() - start
+         local now = now_us()
+         local waited = now - start
+         latencies[#latencies + 1] = waited
          started[request_id] = nil
+         local slice = math.floor((now - run_start) / 5000000) + 1
+         slice_answers[slice] = (slice_answers[slice] or 0) + 1
+         slice_sum[slice] = (slice_sum[slice] or 0) + waited
+         slice_max[slice] = math.max(slice_max[slice] or 0, waited)
       else
          unmatched = unmatched + 1
       end
@@ -105,7 +114,15 @@ end
 
 function done(summary, latency, requests)
    local ok, bad, lost, all = 0, 0, 0, {}
+   local answers, sums, maxima = {}, {}, {}
    for _, thread in ipairs(threads) do
+      local thread_answers, thread_sums, thread_maxima =
+         thread:get("slice_answers"), thread:get("slice_sum"), thread:get("slice_max")
+      for slice, n in pairs(thread_answers) do
+         answers[slice] = (answers[slice] or 0) + n
+         sums[slice] = (sums[slice] or 0) + thread_sums[slice]
+         maxima[slice] = math.max(maxima[slice] or 0, thread_maxima[slice])
+      end
       ok = ok + thread:get("accepted")
       bad = bad + thread:get("other")
       lost = lost + thread:get("unmatched")
@@ -125,6 +142,14 @@ function done(summary, latency, requests)
       lost, seconds, summary.requests / seconds))
    io.write(string.format("WRK latency_ms p50=%.2f p95=%.2f p99=%.2f p999=%.2f max=%.2f\n",
       ms(50), ms(95), ms(99), ms(99.9), #all == 0 and latency.max / 1000 or all[#all] / 1000))
+   -- how the run went, 5 s at a time (a fixed rate only): a cold start's backlog shows here
+   local slices = {}
+   for slice in pairs(answers) do slices[#slices + 1] = slice end
+   table.sort(slices)
+   for _, slice in ipairs(slices) do
+      io.write(string.format("WRK timeline s=%d-%d answered_per_s=%.0f latency_mean_ms=%.1f latency_max_ms=%.1f\n",
+         (slice - 1) * 5, slice * 5, answers[slice] / 5, sums[slice] / answers[slice] / 1000, maxima[slice] / 1000))
+   end
    io.write(string.format("WRK service_ms p50=%.2f p95=%.2f p99=%.2f p999=%.2f max=%.2f\n",
       latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
       latency:percentile(99.9) / 1000, latency.max / 1000))
