@@ -11,8 +11,9 @@
 -- was sent. The offered rate is then threads / interval however slow the service gets (as long as
 -- the connections suffice), and "latency_ms" is what a visitor arriving on schedule waited.
 -- Answers are matched to their requests by X-Request-Id, which the service (and the floor) echo.
--- "service_ms" is wrk's own send-to-answer time, for comparison; in a closed loop nothing is due,
--- and both lines are wrk's own.
+-- "service_ms" is wrk's own histogram, for comparison: send to answer, plus the samples wrk itself
+-- adds for answers slower than a connection's average interval (its stats_correct, an estimate of
+-- what a closed loop omits). In a closed loop nothing is due, and both lines are wrk's own.
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } launchline_timespec;
@@ -91,7 +92,12 @@ end
 function response(status, headers, body)
    if status == 202 then accepted = accepted + 1 else other = other + 1 end
    if interval > 0 then
-      local request_id = headers["X-Request-Id"] or headers["x-request-id"]
+      local request_id = headers["X-Request-Id"]
+      if not request_id then -- header names are case-insensitive (a proxy may lower-case them)
+         for name, value in pairs(headers) do
+            if string.lower(name) == "x-request-id" then request_id = value end
+         end
+      end
       local start = request_id and started[request_id]
       if start then
          local now = now_us()

@@ -53,10 +53,7 @@ public final class WrkBenchmark {
         if (services.contains("floor") && !System.getProperty("baseUrl", "").isBlank()) {
             throw new IllegalArgumentException("-Dservice=" + service + " starts the bare prototype locally: leave -DbaseUrl out");
         }
-        Path script = Files.createTempFile("launchline-signup", ".lua");
-        try (InputStream lua = WrkBenchmark.class.getResourceAsStream("/wrk/signup.lua")) {
-            Files.write(script, lua.readAllBytes());
-        }
+        Path script = signupScript();
         boolean failed = false;
         Map<String, Map<String, Double>> results = new HashMap<>();
         try {
@@ -133,14 +130,28 @@ public final class WrkBenchmark {
         }
     }
 
-    /** Runs wrk once and returns the numbers its WRK lines carry. */
+    /** signup.lua, copied where wrk can read it; the caller deletes it. */
+    static Path signupScript() throws IOException {
+        Path script = Files.createTempFile("launchline-signup", ".lua");
+        try (InputStream lua = WrkBenchmark.class.getResourceAsStream("/wrk/signup.lua")) {
+            Files.write(script, lua.readAllBytes());
+        }
+        return script;
+    }
+
     private static Map<String, Double> wrk(LoadTarget target, Path script, int rate, int connections, int seconds,
                                            String phase) throws IOException, InterruptedException {
+        return wrk(target.baseUrl(), script, rate, connections, seconds, phase);
+    }
+
+    /** Runs wrk once against {@code baseUrl} and returns the numbers its WRK lines carry. */
+    static Map<String, Double> wrk(String baseUrl, Path script, int rate, int connections, int seconds,
+                                  String phase) throws IOException, InterruptedException {
         int threads = Math.min(2, connections);
         // each thread keeps its own schedule (signup.lua)
         long intervalUs = rate == 0 ? 0 : Math.round(1_000_000.0 * threads / rate);
         List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "10s", "-s", script.toString(), target.baseUrl(), "--",
+                "--timeout", "10s", "-s", script.toString(), baseUrl, "--",
                 System.getProperty("waitlist", "launch"), String.valueOf(intervalUs));
         System.out.println(phase + ": " + (rate == 0 ? "closed loop" : rate + "/s offered") + ", "
                 + connections + " connections, " + seconds + " s: " + String.join(" ", command));
