@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -70,9 +69,8 @@ public final class OutboxWorker implements AutoCloseable {
     private final MailThrottle throttle;
     private final MailMetrics metrics;
     private final Semaphore wakeUp = new Semaphore(0);
-    /** Only close() ends a sit-out early; nudges do not reach it (see sitOut). */
+    /** Opened by close(): stops the loop, and only it ends a sit-out early; nudges do not reach it (see sitOut). */
     private final CountDownLatch closing = new CountDownLatch(1);
-    private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread thread;
     private final LongSupplier requestsQueued;
     private Duration outageBackoff = Duration.ZERO;
@@ -117,6 +115,10 @@ public final class OutboxWorker implements AutoCloseable {
         return this;
     }
 
+    private boolean stopping() {
+        return closing.getCount() == 0;
+    }
+
     /** The sending thread's id, for tests that watch it wait. */
     long threadId() {
         return thread.threadId();
@@ -130,7 +132,7 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     private void loop() {
-        while (!stopping.get()) {
+        while (!stopping()) {
             int delivered = 0;
             long queuedBefore = requestsQueued.getAsLong();
             long started = System.nanoTime();
@@ -226,7 +228,7 @@ public final class OutboxWorker implements AutoCloseable {
         Duration holdBackFor = Duration.ZERO;
         try {
             for (OutboxEmailRecord email : batch) {
-                if (stopping.get()) {
+                if (stopping()) {
                     break; // graceful shutdown: the rest stays due, for the next worker
                 }
                 Duration holdBack = throttle.holdBack(email.getKind());
@@ -360,7 +362,6 @@ public final class OutboxWorker implements AutoCloseable {
     /** Stops after the email in flight; claimed-but-unsent rows go back to the queue. */
     @Override
     public void close() {
-        stopping.set(true);
         closing.countDown();
         wakeUp.release();
         if (thread.getState() == Thread.State.NEW) {

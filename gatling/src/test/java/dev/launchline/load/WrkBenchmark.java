@@ -23,9 +23,8 @@ import java.util.stream.Collectors;
  *
  * <p>-Drate=R offers R signups/s on a fixed schedule over -Dconnections (default R/10), and
  * counts each answer's latency from when its request was due, so a slow answer cannot hide the
- * requests queued behind it (see signup.lua); -Drate=0 runs closed-loop
- * as fast as -Dconnections (default 32) go, which
- * measures the sustained maximum. After a warm-up (-Dwarmup seconds at -DwarmupRate; default
+ * requests queued behind it (see signup.lua); -Drate=0 runs closed-loop as fast as
+ * -Dconnections (default 32) go, which measures the sustained maximum. After a warm-up (-Dwarmup seconds at -DwarmupRate; default
  * 60 s closed loop on 32 connections, which gets the JIT compiler through most of its work) and
  * once the warm-up's mail has all been sent, it prints wrk's numbers, checks them against budgets.properties (scenario
  * "wrk"), counts that no lead was lost, and exits non-zero when a budget or a lead was broken.
@@ -60,9 +59,9 @@ public final class WrkBenchmark {
             for (String each : services) {
                 System.setProperty("service", each); // read by LoadTarget when it starts the stack
                 System.out.println("=== " + each);
-                Map<String, Double> measured = new HashMap<>();
-                failed |= measure(script, each.equals("floor"), measured);
-                results.put(each, measured);
+                Measured measured = measure(script, each.equals("floor"));
+                failed |= measured.failed();
+                results.put(each, measured.numbers());
             }
         } finally {
             Files.deleteIfExists(script);
@@ -73,8 +72,12 @@ public final class WrkBenchmark {
         System.exit(failed ? 1 : 0);
     }
 
-    /** Warm-up and measured run against one fresh stack; fills {@code measured}, returns whether it failed. */
-    private static boolean measure(Path script, boolean floor, Map<String, Double> measured) throws Exception {
+    /** The measured run's numbers, and whether it broke a budget or lost a lead. */
+    private record Measured(Map<String, Double> numbers, boolean failed) {
+    }
+
+    /** Warm-up and measured run against one fresh stack. */
+    private static Measured measure(Path script, boolean floor) throws Exception {
         int rate = Integer.getInteger("rate", 1000);
         int duration = Integer.getInteger("duration", 30);
         int warmup = Integer.getInteger("warmup", 60);
@@ -84,7 +87,7 @@ public final class WrkBenchmark {
             if (warmup > 0) {
                 int warmupRate = Integer.getInteger("warmupRate", 0);
                 int warmupConnections = warmupRate == 0 ? 32 : Math.max(10, warmupRate / 10);
-                accepted += wrk(target, script, warmupRate, warmupConnections, warmup, "warm-up").get("accepted").longValue();
+                accepted += wrk(target.baseUrl(), script, warmupRate, warmupConnections, warmup, "warm-up").get("accepted").longValue();
                 if (!floor) { // the floor sends no mail
                     // the warm-up's mail would otherwise still be sending during the measured run
                     target.awaitMailSent(Duration.ofSeconds(Integer.getInteger("mailWait", 300))).ifPresent(System.out::println);
@@ -92,7 +95,7 @@ public final class WrkBenchmark {
             }
             int connections = rate == 0 ? Integer.getInteger("connections", 32) : Integer.getInteger("connections", Math.max(10, rate / 10));
             target.startMeasuring();
-            measured.putAll(wrk(target, script, rate, connections, duration, "measured"));
+            Map<String, Double> measured = wrk(target.baseUrl(), script, rate, connections, duration, "measured");
             accepted += measured.get("accepted").longValue();
             List<String> broken = new ArrayList<>();
             check(broken, "p95", measured.get("p95"), budgets.value("wrk", "signup", "p95"));
@@ -107,7 +110,7 @@ public final class WrkBenchmark {
             String leads = target.lostLeadsByCount(accepted).orElse("LEADS UNCHECKED: not a local stack");
             System.out.println(leads);
             broken.forEach(line -> System.out.println("BUDGET BROKEN: " + line));
-            return !broken.isEmpty() || !leads.startsWith("NO LEAD LOST");
+            return new Measured(measured, !broken.isEmpty() || !leads.startsWith("NO LEAD LOST"));
         }
     }
 
@@ -137,11 +140,6 @@ public final class WrkBenchmark {
             Files.write(script, lua.readAllBytes());
         }
         return script;
-    }
-
-    private static Map<String, Double> wrk(LoadTarget target, Path script, int rate, int connections, int seconds,
-                                           String phase) throws IOException, InterruptedException {
-        return wrk(target.baseUrl(), script, rate, connections, seconds, phase);
     }
 
     /** Runs wrk once against {@code baseUrl} and returns the numbers its WRK lines carry. */
