@@ -1,6 +1,7 @@
 -- wrk script for WrkBenchmark: POSTs signups, each with a new address and a visitor IP from
 -- 198.18.0.0/15 in CF-Connecting-IP, as the Gatling simulations do.
--- args: <waitlist> <interval-us-per-thread> ; interval 0 = as fast as the connections go (closed loop).
+-- args: <waitlist> <interval-us-per-thread> [<ramp-us>] ; interval 0 = as fast as the connections go
+-- (closed loop); a ramp grows the rate linearly from 0 to the full rate over that time, then holds it.
 --
 -- wrk itself is a closed loop: a connection sends its next request only after the answer, so a
 -- slow answer lowers the offered rate and hides the wait of the requests that were due meanwhile
@@ -37,6 +38,7 @@ end
 function init(args)
    waitlist = args[1] or "launch"
    interval = tonumber(args[2] or "0")
+   ramp = tonumber(args[3] or "0")
    accepted, other, unmatched = 0, 0, 0
    counter = 0
    latencies = {}
@@ -49,7 +51,25 @@ function init(args)
    math.randomseed(os.time() * 1000 + id)
    path = "/api/v1/waitlists/" .. waitlist .. "/signups"
    -- threads start spread over one interval, not in step
-   next_due = now_us() + math.random() * interval
+   schedule_start = now_us() + math.random() * interval
+   scheduled = 0
+   next_due = schedule_start
+end
+
+-- When this thread's k-th request (from 0) is due. Over a ramp of R the rate grows as r * t / R,
+-- so k requests are due by t = sqrt(2 * R * k / r); the ramp holds R * r / 2 of them, and after
+-- it they come every interval (1 / r).
+local function due_at(k)
+   local ramp_requests = ramp / (2 * interval)
+   if k <= ramp_requests then
+      return schedule_start + math.sqrt(2 * ramp * k * interval)
+   end
+   return schedule_start + ramp + (k - ramp_requests) * interval
+end
+
+local function advance()
+   scheduled = scheduled + 1
+   next_due = due_at(scheduled)
 end
 
 function delay()
@@ -58,7 +78,7 @@ function delay()
    end
    last_due = last_due + 1
    due_times[last_due] = next_due
-   next_due = next_due + interval
+   advance()
    local wait = due_times[last_due] - now_us()
    return wait > 0 and math.floor(wait / 1000) or 0
 end
@@ -75,7 +95,7 @@ function request()
          first_due = first_due + 1
       else -- wrk sends the first request after a reconnect without asking delay()
          due = next_due
-         next_due = next_due + interval
+         advance()
       end
       started[request_id] = math.min(now_us(), due)
    end

@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
  * <p>-Drate=R offers R signups/s on a fixed schedule over -Dconnections (default R/10), and
  * counts each answer's latency from when its request was due, so a slow answer cannot hide the
  * requests queued behind it (see signup.lua); -Drate=0 runs closed-loop as fast as
- * -Dconnections (default 32) go, which measures the sustained maximum. After a warm-up (-Dwarmup seconds at -DwarmupRate; default
+ * -Dconnections (default 32) go, which measures the sustained maximum; -Dramp=S climbs from 0 to
+ * the rate over S seconds first (the issue's spike: {@code -Dwarmup=0 -Drate=2000 -Dramp=10
+ * -Dduration=70}). After a warm-up (-Dwarmup seconds at -DwarmupRate; default
  * 60 s closed loop on 32 connections, which gets the JIT compiler through most of its work) and
  * once the warm-up's mail has all been sent, it prints wrk's numbers, checks them against budgets.properties (scenario
  * "wrk"), counts that no lead was lost, and exits non-zero when a budget or a lead was broken.
@@ -87,7 +89,7 @@ public final class WrkBenchmark {
             if (warmup > 0) {
                 int warmupRate = Integer.getInteger("warmupRate", 0);
                 int warmupConnections = warmupRate == 0 ? 32 : Math.max(10, warmupRate / 10);
-                accepted += wrk(target.baseUrl(), script, warmupRate, warmupConnections, warmup, "warm-up").get("accepted").longValue();
+                accepted += wrk(target.baseUrl(), script, warmupRate, 0, warmupConnections, warmup, "warm-up").get("accepted").longValue();
                 if (!floor) { // the floor sends no mail
                     // the warm-up's mail would otherwise still be sending during the measured run
                     target.awaitMailSent(Duration.ofSeconds(Integer.getInteger("mailWait", 300))).ifPresent(System.out::println);
@@ -95,7 +97,9 @@ public final class WrkBenchmark {
             }
             int connections = rate == 0 ? Integer.getInteger("connections", 32) : Integer.getInteger("connections", Math.max(10, rate / 10));
             target.startMeasuring();
-            Map<String, Double> measured = wrk(target.baseUrl(), script, rate, connections, duration, "measured");
+            // -Dramp=S: the measured run climbs from 0 to the rate over S seconds (the spike: 10)
+            int ramp = rate == 0 ? 0 : Integer.getInteger("ramp", 0);
+            Map<String, Double> measured = wrk(target.baseUrl(), script, rate, ramp, connections, duration, "measured");
             accepted += measured.get("accepted").longValue();
             List<String> broken = new ArrayList<>();
             check(broken, "p95", measured.get("p95"), budgets.value("wrk", "signup", "p95"));
@@ -143,15 +147,16 @@ public final class WrkBenchmark {
     }
 
     /** Runs wrk once against {@code baseUrl} and returns the numbers its WRK lines carry. */
-    static Map<String, Double> wrk(String baseUrl, Path script, int rate, int connections, int seconds,
+    static Map<String, Double> wrk(String baseUrl, Path script, int rate, int rampSeconds, int connections, int seconds,
                                   String phase) throws IOException, InterruptedException {
         int threads = Math.min(2, connections);
         // each thread keeps its own schedule (signup.lua)
         long intervalUs = rate == 0 ? 0 : Math.round(1_000_000.0 * threads / rate);
         List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
                 "--timeout", "10s", "-s", script.toString(), baseUrl, "--",
-                System.getProperty("waitlist", "launch"), String.valueOf(intervalUs));
-        System.out.println(phase + ": " + (rate == 0 ? "closed loop" : rate + "/s offered") + ", "
+                System.getProperty("waitlist", "launch"), String.valueOf(intervalUs), String.valueOf(rampSeconds * 1_000_000L));
+        String offered = rate == 0 ? "closed loop" : rampSeconds == 0 ? rate + "/s offered" : "0 to " + rate + "/s offered over " + rampSeconds + " s";
+        System.out.println(phase + ": " + offered + ", "
                 + connections + " connections, " + seconds + " s: " + String.join(" ", command));
         Process wrk;
         try {
