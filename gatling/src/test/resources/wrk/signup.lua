@@ -46,8 +46,9 @@ function init(args)
    first_due, last_due = 1, 0
    started = {} -- request id -> when its latency starts
    run_start = now_us()
-   -- per 5 s of the run: answers, their summed and largest latency (the WRK timeline lines)
-   slice_answers, slice_sum, slice_max = {}, {}, {}
+   -- per 5 s of the run: answers and their summed latency; latency_slices[i] is the slice of
+   -- latencies[i] (flat: wrk's thread:get copies flat tables, not nested ones)
+   slice_answers, slice_sum, latency_slices = {}, {}, {}
    math.randomseed(os.time() * 1000 + id)
    path = "/api/v1/waitlists/" .. waitlist .. "/signups"
    -- threads start spread over one interval, not in step
@@ -127,7 +128,7 @@ function response(status, headers, body)
          local slice = math.floor((now - run_start) / 5000000) + 1
          slice_answers[slice] = (slice_answers[slice] or 0) + 1
          slice_sum[slice] = (slice_sum[slice] or 0) + waited
-         slice_max[slice] = math.max(slice_max[slice] or 0, waited)
+         latency_slices[#latencies] = slice
       else
          unmatched = unmatched + 1
       end
@@ -140,21 +141,23 @@ end
 
 function done(summary, latency, requests)
    local ok, bad, lost, all = 0, 0, 0, {}
-   local answers, sums, maxima = {}, {}, {}
+   local answers, sums, slice_all = {}, {}, {}
    for _, thread in ipairs(threads) do
-      local thread_answers, thread_sums, thread_maxima =
-         thread:get("slice_answers"), thread:get("slice_sum"), thread:get("slice_max")
+      local thread_answers, thread_sums = thread:get("slice_answers"), thread:get("slice_sum")
       for slice, n in pairs(thread_answers) do
          answers[slice] = (answers[slice] or 0) + n
          sums[slice] = (sums[slice] or 0) + thread_sums[slice]
-         maxima[slice] = math.max(maxima[slice] or 0, thread_maxima[slice])
+      end
+      local thread_latencies, thread_slices = thread:get("latencies"), thread:get("latency_slices")
+      for i, us in ipairs(thread_latencies) do
+         local slice = thread_slices[i]
+         slice_all[slice] = slice_all[slice] or {}
+         table.insert(slice_all[slice], us)
+         all[#all + 1] = us
       end
       ok = ok + thread:get("accepted")
       bad = bad + thread:get("other")
       lost = lost + thread:get("unmatched")
-      for _, us in ipairs(thread:get("latencies")) do
-         all[#all + 1] = us
-      end
    end
    table.sort(all)
    local seconds = summary.duration / 1e6
@@ -173,8 +176,11 @@ function done(summary, latency, requests)
    for slice in pairs(answers) do slices[#slices + 1] = slice end
    table.sort(slices)
    for _, slice in ipairs(slices) do
-      io.write(string.format("WRK timeline s=%d-%d answered_per_s=%.0f latency_mean_ms=%.1f latency_max_ms=%.1f\n",
-         (slice - 1) * 5, slice * 5, answers[slice] / 5, sums[slice] / answers[slice] / 1000, maxima[slice] / 1000))
+      local sorted = slice_all[slice]
+      table.sort(sorted)
+      io.write(string.format("WRK timeline s=%d-%d answered_per_s=%.0f latency_mean_ms=%.1f latency_p99_ms=%.1f latency_max_ms=%.1f\n",
+         (slice - 1) * 5, slice * 5, answers[slice] / 5, sums[slice] / answers[slice] / 1000,
+         percentile(sorted, 99) / 1000, sorted[#sorted] / 1000))
    end
    io.write(string.format("WRK service_ms p50=%.2f p95=%.2f p99=%.2f p999=%.2f max=%.2f\n",
       latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
