@@ -20,11 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The wrk script's fixed schedule (signup.lua), against a local server that answers at once
- * except for one second in the middle, when it answers nothing. Paced connections (each pausing
- * after its answer, as the script did before) would send a fifth fewer requests and time only
- * those in flight during the stall; on a schedule the rate holds, every request that fell due
- * during the stall waited for it, and that wait is counted.
+ * The wrk script's fixed schedule (signup.lua), against a local server that answers at once,
+ * except where a test makes it stall for a second and answer nothing. Paced connections (each
+ * pausing after its answer, as the script did before) would send a fifth fewer requests and time
+ * only those in flight during the stall; on a schedule the rate holds, every request that fell
+ * due during the stall waited for it, and that wait is counted. A ramp (the issue's spike shape)
+ * sends what a linear climb to the rate and then the rate itself make, not the full rate throughout.
  */
 class WrkScheduleTest {
     private final ExecutorService handlers = Executors.newFixedThreadPool(32);
