@@ -46,9 +46,9 @@ function init(args)
    first_due, last_due = 1, 0
    started = {} -- request id -> when its latency starts
    run_start = now_us()
-   -- per 5 s of the run: answers and their summed latency; latency_slices[i] is the slice of
-   -- latencies[i] (flat: wrk's thread:get copies flat tables, not nested ones)
-   slice_answers, slice_sum, latency_slices = {}, {}, {}
+   -- latency_slices[i]: which 5 s of the run latencies[i] ended in, for the WRK timeline lines
+   -- (a flat table beside the other: wrk's thread:get copies flat tables, not nested ones)
+   latency_slices = {}
    math.randomseed(os.time() * 1000 + id)
    path = "/api/v1/waitlists/" .. waitlist .. "/signups"
    -- threads start spread over one interval, not in step
@@ -125,10 +125,7 @@ function response(status, headers, body)
          local waited = now - start
          latencies[#latencies + 1] = waited
          started[request_id] = nil
-         local slice = math.floor((now - run_start) / 5000000) + 1
-         slice_answers[slice] = (slice_answers[slice] or 0) + 1
-         slice_sum[slice] = (slice_sum[slice] or 0) + waited
-         latency_slices[#latencies] = slice
+         latency_slices[#latencies] = math.floor((now - run_start) / 5000000) + 1
       else
          unmatched = unmatched + 1
       end
@@ -141,13 +138,8 @@ end
 
 function done(summary, latency, requests)
    local ok, bad, lost, all = 0, 0, 0, {}
-   local answers, sums, slice_all = {}, {}, {}
+   local slice_all = {} -- slice -> its latencies
    for _, thread in ipairs(threads) do
-      local thread_answers, thread_sums = thread:get("slice_answers"), thread:get("slice_sum")
-      for slice, n in pairs(thread_answers) do
-         answers[slice] = (answers[slice] or 0) + n
-         sums[slice] = (sums[slice] or 0) + thread_sums[slice]
-      end
       local thread_latencies, thread_slices = thread:get("latencies"), thread:get("latency_slices")
       for i, us in ipairs(thread_latencies) do
          local slice = thread_slices[i]
@@ -173,13 +165,14 @@ function done(summary, latency, requests)
       ms(50), ms(95), ms(99), ms(99.9), #all == 0 and latency.max / 1000 or all[#all] / 1000))
    -- how the run went, 5 s at a time (a fixed rate only): a cold start's backlog shows here
    local slices = {}
-   for slice in pairs(answers) do slices[#slices + 1] = slice end
+   for slice in pairs(slice_all) do slices[#slices + 1] = slice end
    table.sort(slices)
    for _, slice in ipairs(slices) do
-      local sorted = slice_all[slice]
+      local sorted, sum = slice_all[slice], 0
       table.sort(sorted)
+      for _, us in ipairs(sorted) do sum = sum + us end
       io.write(string.format("WRK timeline s=%d-%d answered_per_s=%.0f latency_mean_ms=%.1f latency_p99_ms=%.1f latency_max_ms=%.1f\n",
-         (slice - 1) * 5, slice * 5, answers[slice] / 5, sums[slice] / answers[slice] / 1000,
+         (slice - 1) * 5, slice * 5, #sorted / 5, sum / #sorted / 1000,
          percentile(sorted, 99) / 1000, sorted[#sorted] / 1000))
    end
    io.write(string.format("WRK service_ms p50=%.2f p95=%.2f p99=%.2f p999=%.2f max=%.2f\n",
