@@ -3,6 +3,7 @@ package dev.launchline.db;
 import dev.launchline.support.Eventually;
 import dev.launchline.support.TestDatabases;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,6 +74,23 @@ class GroupCommitTest {
         assertThat(rows.totalAmount()).isEqualTo(60);
         assertThat(rows.max()).as("rows in the biggest transaction").isGreaterThan(1);
         assertThat(rows.count()).as("transactions").isLessThan(60);
+    }
+
+    @Test
+    void each_batch_times_its_write_and_commit_so_a_slow_database_shows_apart_from_the_queue() throws Exception {
+        List<CompletableFuture<Integer>> answers;
+        try (Connection locker = lockTable()) {
+            answers = blockBothWriters(0, 1); // each writer's batch is in PostgreSQL, waiting
+            Thread.sleep(300);
+            locker.rollback();
+        }
+
+        for (CompletableFuture<Integer> answer : answers) {
+            assertThat(answer.get()).isEqualTo(1);
+        }
+        Timer writes = registry.get("launchline.db.group.commit.duration").tag("statement", "item").timer();
+        assertThat(writes.count()).as("batches").isEqualTo(2);
+        assertThat(writes.max(TimeUnit.MILLISECONDS)).as("the slower batch, held by the lock").isGreaterThanOrEqualTo(300);
     }
 
     @Test

@@ -49,6 +49,12 @@ class LeadCaptureMetricsTest {
             assertThat(after.value(CONFIRMED, "waitlist", "instant")).isEqualTo(1);
             assertThat(after.value(LEADS, "form", "contact")).isEqualTo(1);
             assertThat(after.help(SIGNUPS)).contains("new signups stored, per waitlist");
+            // ada's signup and her repeat went through the group commit (bob's waitlist has no
+            // double opt-in, a path of its own), one after the other: two batches, each timed
+            assertThat(after.value("launchline_db_group_commit_duration_seconds_count", "statement", "new_signup"))
+                    .isEqualTo(2);
+            assertThat(after.value("launchline_db_group_commit_duration_seconds", "statement", "new_signup", "quantile", "0.99"))
+                    .isPositive();
             // ada's confirmation; ada's and bob's "you're on the list"; two notifications and one acknowledgement
             Scrape mailed = eventually(stack, scrape -> scrape.count(SENT, "kind", WaitlistEmails.ON_THE_LIST) == 2
                     && scrape.count(SENT, "kind", LeadService.NOTIFICATION) == 2
