@@ -39,6 +39,8 @@ function init(args)
    waitlist = args[1] or "launch"
    interval = tonumber(args[2] or "0")
    ramp = tonumber(args[3] or "0")
+   -- requests of this thread due during the ramp (R * r / 2, with r = 1 / interval)
+   ramp_requests = interval > 0 and ramp / (2 * interval) or 0
    accepted, other, unmatched = 0, 0, 0
    counter = 0
    latencies = {}
@@ -61,7 +63,6 @@ end
 -- so k requests are due by t = sqrt(2 * R * k / r); the ramp holds R * r / 2 of them, and after
 -- it they come every interval (1 / r).
 local function due_at(k)
-   local ramp_requests = ramp / (2 * interval)
    if k <= ramp_requests then
       return schedule_start + math.sqrt(2 * ramp * k * interval)
    end
