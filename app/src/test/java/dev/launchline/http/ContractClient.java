@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -210,7 +211,7 @@ final class ContractClient {
     }
 
     /** The documented path a concrete one matches; a literal segment wins over a parameter. */
-    private java.util.Optional<String> documentedPath(String concrete) {
+    private Optional<String> documentedPath(String concrete) {
         return description.getPaths().keySet().stream()
                 .filter(template -> Pattern.compile(
                         "\\Q" + template.replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q") + "\\E").matcher(concrete).matches())
