@@ -18,6 +18,7 @@ import dev.launchline.errors.ErrorTracking;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.metrics.Metrics;
 import dev.launchline.metrics.MetricsHandler;
+import dev.launchline.http.ApiDescription;
 import dev.launchline.http.ErrorMapper;
 import dev.launchline.http.OverloadShedding;
 import dev.launchline.http.Pages;
@@ -145,6 +146,7 @@ public final class App {
             config.routes.get("/readyz", handlers.health()::ready);
             config.routes.get("/version", handlers.health()::version);
             config.routes.get("/metrics", handlers.metricsHandler()::scrape);
+            ApiDescription.load().register(config); // GET /openapi.yaml
 
             config.routes.post("/api/v1/waitlists/{slug}/signups", handlers.signups()::create);
             config.routes.post("/api/v1/confirmations", handlers.emailLinks()::confirm);

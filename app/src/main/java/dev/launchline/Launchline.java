@@ -302,6 +302,18 @@ public final class Launchline implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * Every route the HTTP server answers, as "METHOD /path" (before- and after-handlers left out):
+     * what the API description must cover (OpenApiContractTest).
+     */
+    public List<String> routes() {
+        return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .toList();
+    }
+
     public Database database() {
         return database;
     }

@@ -1,0 +1,413 @@
+package dev.launchline.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.launchline.Main;
+import dev.launchline.config.EnvironmentVariables;
+import dev.launchline.support.Eventually;
+import dev.launchline.support.Http;
+import dev.launchline.support.TestStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docs/openapi.yaml against the real service: every documented operation is called over real HTTP
+ * (its main success path, and the common ways to get it wrong), and each request and response is
+ * validated against the description; every route the service registers must be described, and
+ * every described operation must exist and have been seen to succeed here.
+ */
+class OpenApiContractTest {
+    private static final String OUR_SITE = "https://rocket.test";
+    private static TestStack stack;
+    private static ContractClient contract;
+    private static String readToken;
+    private static String writeToken;
+
+    @BeforeAll
+    static void start() {
+        stack = TestStack.start(Map.of(
+                "SMTP_HOST", "", // the service's own embedded mail server: its /_dev/mail routes are registered
+                "TRUSTED_PROXIES", "127.0.0.1/32", // each request names its client IP in CF-Connecting-IP
+                "RATE_LIMIT_SIGNUPS_PER_IP", "2/1m",
+                "RATE_LIMIT_FORMS_PER_IP", "2/1m",
+                "RATE_LIMIT_EMAIL_LINKS_PER_IP", "2/1m",
+                "RATE_LIMIT_STATUS_PER_IP", "2/1m",
+                "ADMIN_AUTH_FAILURE_LIMIT", "2",
+                "BOT_MIN_FILL_SECONDS", "0"));
+        contract = new ContractClient(stack.http());
+        readToken = adminToken("contract-read", "read");
+        writeToken = adminToken("contract-write", "write");
+    }
+
+    @AfterAll
+    static void every_documented_operation_was_seen_to_succeed_and_stop() {
+        try {
+            Set<String> missing = new TreeSet<>(contract.documentedOperations());
+            missing.removeAll(contract.succeededOperations());
+            assertThat(missing).as("documented operations no test here has called successfully").isEmpty();
+        } finally {
+            stack.close();
+        }
+    }
+
+    @Test
+    void every_route_the_service_registers_is_described_and_every_described_one_exists() {
+        Set<String> registered = new TreeSet<>(stack.service().routes());
+        Set<String> documented = contract.documentedOperations();
+        assertThat(registered).as("routes missing from docs/openapi.yaml").isSubsetOf(documented);
+        assertThat(documented).as("operations in docs/openapi.yaml the service does not have").isSubsetOf(registered);
+    }
+
+    @Test
+    void the_service_serves_the_very_description_in_the_repository() {
+        Http.Response served = contract.call("GET", "/openapi.yaml").header("Accept", "application/yaml").send();
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(served.header("Content-Type")).startsWith("application/yaml");
+        assertThat(served.body()).isEqualTo(ContractClient.text(ContractClient.DESCRIPTION));
+    }
+
+    @Test
+    void probes_and_metrics_match_the_description() {
+        assertThat(contract.call("GET", "/healthz").send().status()).isEqualTo(200);
+        assertThat(contract.call("GET", "/readyz").send().status()).isEqualTo(200);
+        assertThat(contract.call("GET", "/version").send().status()).isEqualTo(200);
+        assertThat(contract.call("GET", "/metrics").header("Accept", "text/plain").send().status()).isEqualTo(200);
+    }
+
+    @Nested
+    class Waitlist {
+        @Test
+        void the_funnel_from_signup_to_erasure_matches_the_description() {
+            String email = unique("funnel");
+            JsonNode formToken = contract.call("GET", "/api/v1/form-token").send().json();
+            Http.Response accepted = contract.call("POST", "/api/v1/waitlists/launch/signups").json("""
+                    {"email": "%s", "name": "Ada", "role": "CTO", "consent": true,
+                     "custom_fields": {"team_size": "5"}, "utm_source": "newsletter",
+                     "landing_page": "https://rocket.test/", "%s": "%s", "%s": ""}"""
+                    .formatted(email, formToken.get("form_token_field").asText(), formToken.get("form_token").asText(),
+                            formToken.get("honeypot_field").asText())).send();
+            assertThat(accepted.status()).isEqualTo(202);
+            assertThat(accepted.header("RateLimit-Policy")).isEqualTo("2;w=60");
+
+            String confirmToken = token(link(awaitMail(email, "Confirm"), "/confirm"));
+            String confirmation = "{\"token\": \"" + confirmToken + "\"}";
+            assertThat(contract.call("POST", "/api/v1/confirmations").json(confirmation).send().json().get("status").asText())
+                    .isEqualTo("confirmed");
+            assertThat(contract.call("POST", "/api/v1/confirmations").json(confirmation).send().json().get("status").asText())
+                    .isEqualTo("already_confirmed");
+
+            JsonNode welcome = awaitMail(email, "You're #");
+            String statusToken = token(link(welcome, "/status"));
+            JsonNode status = contract.call("GET", "/api/v1/status?token=" + statusToken).send().json();
+            assertThat(status.get("confirmed").asBoolean()).isTrue();
+            assertThat(contract.call("GET", "/status?token=" + statusToken).html().send().status()).isEqualTo(200);
+
+            String unsubscribeToken = token(link(welcome, "/unsubscribe"));
+            assertThat(contract.call("GET", "/unsubscribe?token=" + unsubscribeToken).html().send().status()).isEqualTo(200);
+            // what a mailbox provider's one-click unsubscribe posts (RFC 8058)
+            assertThat(contract.call("POST", "/api/v1/unsubscribe?token=" + unsubscribeToken)
+                    .body("application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").send().json()
+                    .get("status").asText()).isEqualTo("unsubscribed");
+            assertThat(contract.call("POST", "/api/v1/erasure").json("{\"token\": \"" + unsubscribeToken + "\"}").send()
+                    .json().get("status").asText()).isEqualTo("erased");
+
+            assertThat(contract.call("GET", "/api/v1/status?token=" + statusToken).send().status()).isEqualTo(410);
+            assertThat(contract.call("POST", "/api/v1/erasure").json("{\"token\": \"" + unsubscribeToken + "\"}").send()
+                    .status()).isEqualTo(410);
+        }
+
+        @Test
+        void the_pages_behind_email_links_and_their_buttons_match_the_description() {
+            String email = unique("pages");
+            // (the validator reads a form value that looks like a number as a number, where the description
+            // rightly says every form value is text: so no digits-only custom field here)
+            Http.Response redirected = contract.call("POST", "/api/v1/waitlists/launch/signups")
+                    .form("email=" + encode(email) + "&name=Zo%C3%AB&consent=on&team_size=small").send();
+            assertThat(redirected.status()).isEqualTo(303);
+            assertThat(redirected.header("Location")).endsWith("/thanks?waitlist=launch");
+            assertThat(contract.call("GET", "/thanks?waitlist=launch").html().send().status()).isEqualTo(200);
+
+            String confirmLink = link(awaitMail(email, "Confirm"), "/confirm");
+            assertThat(contract.call("GET", confirmLink).html().send().body()).contains("<form method=\"post\" action=\"/confirm\">");
+            assertThat(contract.call("POST", "/confirm").form("token=" + token(confirmLink)).send().status()).isEqualTo(200);
+
+            String unsubscribeToken = token(link(awaitMail(email, "You're #"), "/unsubscribe"));
+            assertThat(contract.call("POST", "/unsubscribe?token=" + unsubscribeToken)
+                    .body("application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").html().send().status())
+                    .isEqualTo(200);
+            // the unsubscribe page's erase button: a form without fields, the token in its action URL
+            assertThat(contract.call("POST", "/erase?token=" + unsubscribeToken).form("").send().status()).isEqualTo(200);
+            assertThat(contract.call("POST", "/erase").form("token=" + unsubscribeToken).send().status()).isEqualTo(410);
+        }
+
+        @Test
+        void a_waitlist_with_its_own_redirect_sends_the_form_there() {
+            Http.Response redirected = contract.call("POST", "/api/v1/waitlists/instant/signups")
+                    .form("email=" + encode(unique("instant"))).send();
+            assertThat(redirected.status()).isEqualTo(303);
+            assertThat(redirected.header("Location")).isEqualTo("https://instant.test/thanks");
+        }
+
+        @Test
+        void bad_signups_get_the_documented_errors() {
+            String path = "/api/v1/waitlists/launch/signups";
+            assertThat(contract.call("POST", path).json("{\"email\": ").sendInvalid().json()
+                    .at("/error/code").asText()).isEqualTo("malformed_json");
+            assertThat(contract.call("POST", "/api/v1/waitlists/no-such-list/signups")
+                    .json("{\"email\": \"" + unique("lost") + "\"}").send().status()).isEqualTo(404);
+            assertThat(contract.call("POST", path).body("text/plain", "email=x").sendInvalid().status()).isEqualTo(415);
+            assertThat(contract.call("POST", path).json("{\"email\": \"not an address\", \"nickname\": \"x\"}").sendInvalid()
+                    .json().at("/error/fields/nickname").asText()).isEqualTo("is not a field of this endpoint");
+            assertThat(contract.call("POST", path).form("email=not+an+address").sendInvalid().status()).isEqualTo(422);
+            assertThat(contract.call("POST", path).json("{\"email\": \"" + unique("big") + "\", \"name\": \""
+                    + "a".repeat(20_000) + "\"}").sendInvalid().status()).isEqualTo(413);
+            assertThat(contract.call("POST", path).header("Origin", "https://evil.test")
+                    .json("{\"email\": \"" + unique("foreign") + "\"}").send().json().at("/error/code").asText())
+                    .isEqualTo("forbidden_origin");
+        }
+
+        @Test
+        void a_flood_from_one_client_gets_429_with_its_rate_limit_headers() {
+            String flooder = ContractClient.freshIp();
+            for (int i = 0; i < 2; i++) {
+                assertThat(contract.call("POST", "/api/v1/waitlists/launch/signups").from(flooder)
+                        .json("{\"email\": \"" + unique("flood") + "\"}").send().status()).isEqualTo(202);
+            }
+            Http.Response refused = contract.call("POST", "/api/v1/waitlists/launch/signups").from(flooder)
+                    .json("{\"email\": \"" + unique("flood") + "\"}").send();
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isNotNull();
+            assertThat(refused.header("RateLimit-Remaining")).isEqualTo("0");
+        }
+
+        @Test
+        void bad_tokens_get_the_documented_errors() {
+            assertThat(contract.call("GET", "/api/v1/status").sendInvalid().json().at("/error/code").asText())
+                    .isEqualTo("invalid_token");
+            assertThat(contract.call("GET", "/api/v1/status?token=garbage").send().status()).isEqualTo(400);
+            assertThat(contract.call("POST", "/api/v1/confirmations").json("{\"token\": \"garbage\"}").send().status())
+                    .isEqualTo(400);
+            assertThat(contract.call("POST", "/api/v1/confirmations").json("{}").sendInvalid().status()).isEqualTo(422);
+            assertThat(contract.call("GET", "/confirm").html().sendInvalid().status()).isEqualTo(400);
+        }
+
+        @Test
+        void cors_preflights_are_answered_for_our_site_and_refused_for_others() {
+            for (String path : new String[] {"/api/v1/waitlists/launch/signups", "/api/v1/forms/contact/submissions",
+                    "/api/v1/confirmations", "/api/v1/status", "/api/v1/unsubscribe", "/api/v1/erasure",
+                    "/api/v1/form-token", "/confirm", "/unsubscribe", "/erase"}) {
+                Http.Response preflight = contract.call("OPTIONS", path).header("Origin", OUR_SITE)
+                        .header("Access-Control-Request-Method", "POST").send();
+                assertThat(preflight.status()).as(path).isEqualTo(204);
+            }
+            assertThat(contract.call("OPTIONS", "/api/v1/waitlists/launch/signups").header("Origin", "https://evil.test")
+                    .send().status()).isEqualTo(403);
+        }
+    }
+
+    @Nested
+    class ContactForms {
+        @Test
+        void a_lead_as_json_and_as_a_form_post_matches_the_description() {
+            assertThat(contract.call("POST", "/api/v1/forms/contact/submissions").json("""
+                    {"email": "%s", "name": "Grace", "company": "Navy", "message": "Can we talk?\\nSoon.",
+                     "custom_fields": {"budget": "10k"}, "utm_campaign": "launch"}""".formatted(unique("lead")))
+                    .send().status()).isEqualTo(202);
+            Http.Response redirected = contract.call("POST", "/api/v1/forms/contact/submissions")
+                    .form("email=" + encode(unique("lead-form")) + "&message=Hello&budget=5k").send();
+            assertThat(redirected.status()).isEqualTo(303);
+            assertThat(redirected.header("Location")).endsWith("/thanks?form=contact");
+        }
+
+        @Test
+        void bad_leads_get_the_documented_errors() {
+            assertThat(contract.call("POST", "/api/v1/forms/nope/submissions")
+                    .json("{\"email\": \"" + unique("x") + "\", \"message\": \"hi\"}").send().status()).isEqualTo(404);
+            assertThat(contract.call("POST", "/api/v1/forms/contact/submissions").json("{\"email\": \"" + unique("x") + "\"}")
+                    .sendInvalid().json().at("/error/fields/message").asText()).isEqualTo("is required");
+        }
+    }
+
+    @Nested
+    class Admin {
+        @Test
+        void signups_can_be_listed_exported_resent_invited_and_erased() {
+            String email = unique("admin");
+            contract.call("POST", "/api/v1/waitlists/launch/signups").json("{\"email\": \"" + email + "\"}").send();
+            JsonNode page = contract.call("GET", "/api/v1/admin/signups?limit=10&waitlist=launch&status=pending&email="
+                    + encode(email) + "&created_from=2020-01-01T00:00:00Z").bearer(readToken).send().json();
+            long id = page.at("/items/0/id").asLong();
+            assertThat(page.at("/items/0/email").asText()).isEqualTo(email);
+
+            assertThat(contract.call("GET", "/api/v1/admin/signups/" + id).bearer(readToken).send().status()).isEqualTo(200);
+            Http.Response csv = contract.call("GET", "/api/v1/admin/signups/export?email_contains=admin")
+                    .header("Accept", "text/csv").bearer(readToken).send();
+            assertThat(csv.body()).startsWith("id,waitlist,status,email");
+            assertThat(contract.call("POST", "/api/v1/admin/signups/" + id + "/resend-confirmation").bearer(writeToken)
+                    .send().status()).isEqualTo(202);
+            assertThat(contract.call("POST", "/api/v1/admin/signups/" + id + "/invite").bearer(writeToken).send()
+                    .json().get("status").asText()).isEqualTo("invited");
+            assertThat(contract.call("DELETE", "/api/v1/admin/signups/" + id).bearer(writeToken).send().status())
+                    .isEqualTo(204);
+            assertThat(contract.call("GET", "/api/v1/admin/signups/" + id).bearer(readToken).send().status()).isEqualTo(404);
+            assertThat(contract.call("GET", "/api/v1/admin/audit?limit=5").bearer(readToken).send()
+                    .json().at("/items/0/action").asText()).isEqualTo("signup.erase");
+        }
+
+        @Test
+        void resending_to_a_confirmed_signup_is_a_conflict() {
+            String email = unique("confirmed");
+            contract.call("POST", "/api/v1/waitlists/launch/signups").json("{\"email\": \"" + email + "\"}").send();
+            contract.call("POST", "/confirm").form("token=" + token(link(awaitMail(email, "Confirm"), "/confirm"))).send();
+            long id = contract.call("GET", "/api/v1/admin/signups?email=" + encode(email)).bearer(readToken).send()
+                    .json().at("/items/0/id").asLong();
+            assertThat(contract.call("POST", "/api/v1/admin/signups/" + id + "/resend-confirmation").bearer(writeToken)
+                    .send().json().at("/error/code").asText()).isEqualTo("already_confirmed");
+        }
+
+        @Test
+        void leads_can_be_listed_exported_looked_up_and_erased() {
+            String email = unique("admin-lead");
+            contract.call("POST", "/api/v1/forms/contact/submissions")
+                    .json("{\"email\": \"" + email + "\", \"message\": \"hi\"}").send();
+            long id = contract.call("GET", "/api/v1/admin/leads?form=contact&email_contains=admin-lead").bearer(readToken)
+                    .send().json().at("/items/0/id").asLong();
+            assertThat(contract.call("GET", "/api/v1/admin/leads/" + id).bearer(readToken).send().json()
+                    .get("email").asText()).isEqualTo(email);
+            assertThat(contract.call("GET", "/api/v1/admin/leads/export?form=contact").header("Accept", "text/csv")
+                    .bearer(readToken).send().status()).isEqualTo(200);
+            assertThat(contract.call("DELETE", "/api/v1/admin/leads/" + id).bearer(writeToken).send().status())
+                    .isEqualTo(204);
+        }
+
+        @Test
+        void the_smoke_check_routes_create_report_and_delete_a_test_signup() {
+            String email = unique("smoke");
+            String body = "{\"waitlist\": \"launch\", \"email\": \"" + email + "\"}";
+            JsonNode created = contract.call("POST", "/api/v1/admin/smoke-signups").json(body).bearer(writeToken).send().json();
+            assertThat(contract.call("POST", "/api/v1/admin/smoke-signups").json(body).bearer(writeToken).send().status())
+                    .isEqualTo(409);
+            long id = created.get("id").asLong();
+            Eventually.get(() -> Optional.of(contract.call("GET", "/api/v1/admin/smoke-signups/" + id).bearer(readToken)
+                    .send().json()).filter(smoke -> smoke.at("/confirmation/status").asText().equals("sent")),
+                    Duration.ofSeconds(15));
+            assertThat(contract.call("DELETE", "/api/v1/admin/smoke-signups/" + id).bearer(writeToken).send().status())
+                    .isEqualTo(204);
+            assertThat(contract.call("POST", "/api/v1/admin/smoke-signups")
+                    .json("{\"waitlist\": \"nope\", \"email\": \"" + unique("smoke") + "\"}").bearer(writeToken).send()
+                    .status()).isEqualTo(404);
+        }
+
+        @Test
+        void health_and_stats_match_the_description() {
+            assertThat(contract.call("GET", "/api/v1/admin/health").bearer(readToken).send().status()).isEqualTo(200);
+            assertThat(contract.call("GET", "/api/v1/admin/stats?days=7").bearer(readToken).send().status()).isEqualTo(200);
+            assertThat(contract.call("GET", "/api/v1/admin/stats?days=0").bearer(readToken).sendInvalid().status())
+                    .isEqualTo(422);
+            assertThat(contract.call("GET", "/api/v1/admin/signups?limit=0").bearer(readToken).sendInvalid()
+                    .json().at("/error/fields/limit").asText()).startsWith("a whole number");
+        }
+
+        @Test
+        void missing_wrong_and_read_only_tokens_get_401_403_and_429() {
+            Http.Response missing = contract.call("GET", "/api/v1/admin/signups").sendInvalid();
+            assertThat(missing.status()).isEqualTo(401);
+            assertThat(missing.header("WWW-Authenticate")).startsWith("Bearer");
+            assertThat(contract.call("DELETE", "/api/v1/admin/signups/1").bearer(readToken).send().json()
+                    .at("/error/code").asText()).isEqualTo("forbidden");
+
+            String guesser = ContractClient.freshIp(); // the stack allows 2 failed attempts per client
+            for (int i = 0; i < 2; i++) {
+                assertThat(contract.call("GET", "/api/v1/admin/leads").bearer("wrong-" + i).from(guesser).send().status())
+                        .isEqualTo(401);
+            }
+            assertThat(contract.call("GET", "/api/v1/admin/leads").bearer("wrong-2").from(guesser).send().status())
+                    .isEqualTo(429);
+            Http.Response refused = contract.call("GET", "/api/v1/admin/leads").bearer(readToken).from(guesser).send();
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isNotNull();
+        }
+
+        @Test
+        void the_dashboard_page_and_its_assets_match_the_description() {
+            String page = contract.call("GET", "/admin").html().send().body();
+            Matcher asset = Pattern.compile("/admin/assets/[0-9a-f]+/dashboard\\.css").matcher(page);
+            assertThat(asset.find()).as(page).isTrue();
+            assertThat(contract.call("GET", asset.group()).header("Accept", "text/css").send().status()).isEqualTo(200);
+            assertThat(contract.call("GET", "/admin/assets/0000000000000000/dashboard.css").send().status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void the_dev_routes_match_the_description() {
+        assertThat(contract.call("GET", "/").html().send().status()).isEqualTo(200);
+        String email = unique("dev");
+        contract.call("POST", "/api/v1/waitlists/launch/signups").json("{\"email\": \"" + email + "\"}").send();
+        awaitMail(email, "Confirm");
+        assertThat(contract.call("GET", "/_dev/mail?to=" + encode(email)).send().json().get("count").asInt()).isOne();
+        assertThat(contract.call("GET", "/_dev/mail").html().send().status()).isEqualTo(200);
+    }
+
+    // --- helpers ---
+
+    private static String adminToken(String name, String scope) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.adminToken(new String[] {"admin-token", "create", "--name", name, "--scope", scope},
+                new EnvironmentVariables(stack.env()), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        return out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+    }
+
+    private static String unique(String who) {
+        return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@rocket-users.test";
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for the service's embedded mail server to have caught a message (read through /_dev/mail). */
+    private static JsonNode awaitMail(String to, String subjectContains) {
+        return Eventually.get(() -> {
+            for (JsonNode message : stack.http().get("/_dev/mail?to=" + encode(to)).json().get("messages")) {
+                if (message.get("subject").asText().contains(subjectContains)) {
+                    return Optional.of(message);
+                }
+            }
+            return Optional.empty();
+        }, Duration.ofSeconds(15));
+    }
+
+    /** The mail's link to {@code path}, as path and query. */
+    private static String link(JsonNode mail, String path) {
+        for (JsonNode link : mail.get("links")) {
+            URI uri = URI.create(link.asText());
+            if (uri.getRawPath().equals(path) && uri.getRawQuery() != null) {
+                return uri.getRawPath() + "?" + uri.getRawQuery();
+            }
+        }
+        throw new AssertionError("no " + path + " link in " + mail);
+    }
+
+    private static String token(String link) {
+        return link.substring(link.indexOf("token=") + "token=".length());
+    }
+}
