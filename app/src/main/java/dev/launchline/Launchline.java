@@ -25,8 +25,8 @@ import dev.launchline.db.Database;
 import dev.launchline.db.GroupCommit;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import dev.launchline.embedded.DevMailHandler;
-import dev.launchline.devstack.DevMailServer;
-import dev.launchline.devstack.EmbeddedPostgres;
+import dev.launchline.embedded.DevInbox;
+import dev.launchline.embedded.EmbeddedDatabase;
 import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.OriginLock;
@@ -107,16 +107,16 @@ public final class Launchline implements AutoCloseable {
     private final List<OutboxWorker> workers;
     private final GroupCommit newSignups;
     private final Database database;
-    private final Optional<DevMailServer> devMail;
-    private final Optional<EmbeddedPostgres> embeddedPostgres;
+    private final Optional<DevInbox> devMail;
+    private final Optional<EmbeddedDatabase> embeddedPostgres;
     private final ErrorTracking errorTracking;
     private final Optional<RedisRateLimiter> redisRateLimiter;
     private final BotDrops botDrops;
     private final ScheduledExecutorService housekeeping;
     private final Metrics metrics;
 
-    private Launchline(Javalin http, List<OutboxWorker> workers, GroupCommit newSignups, Database database, Optional<DevMailServer> devMail,
-                       Optional<EmbeddedPostgres> embeddedPostgres, ErrorTracking errorTracking,
+    private Launchline(Javalin http, List<OutboxWorker> workers, GroupCommit newSignups, Database database, Optional<DevInbox> devMail,
+                       Optional<EmbeddedDatabase> embeddedPostgres, ErrorTracking errorTracking,
                        Optional<RedisRateLimiter> redisRateLimiter, BotDrops botDrops,
                        ScheduledExecutorService housekeeping, Metrics metrics) {
         this.metrics = metrics;
@@ -134,8 +134,8 @@ public final class Launchline implements AutoCloseable {
 
     public static Launchline start(Config config) {
         Clock clock = Clock.systemUTC();
-        Optional<EmbeddedPostgres> embeddedPostgres = Optional.empty();
-        Optional<DevMailServer> devMail = Optional.empty();
+        Optional<EmbeddedDatabase> embeddedPostgres = Optional.empty();
+        Optional<DevInbox> devMail = Optional.empty();
         BuildInfo build = BuildInfo.load();
         // first, so that whatever fails from here on can be reported
         ErrorTracking errorTracking = ErrorTracking.start(config.sentryDsn().map(Secret::reveal), build.release(),
@@ -162,7 +162,7 @@ public final class Launchline implements AutoCloseable {
             Database database = db != null
                     ? new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), db.poolSize(),
                             Optional.of(metrics.registry()))
-                    : new Database(EmbeddedDefaults.jdbcUrl(embeddedPostgres.orElseThrow()),
+                    : new Database(embeddedPostgres.orElseThrow().jdbcUrl(),
                             Optional.of("postgres"), Optional.empty(), 10, Optional.of(metrics.registry()));
             if (config.migrateOnStart()) {
                 database.migrate(db == null ? Optional.empty() : db.migrationRole());
@@ -252,7 +252,7 @@ public final class Launchline implements AutoCloseable {
 
             // --- HTTP ---
             Pages pages = new Pages();
-            Optional<DevMailServer> capturedMail = devMail;
+            Optional<DevInbox> capturedMail = devMail;
             App.Handlers handlers = new App.Handlers(
                     new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits, bots),
                     new EmailLinkHandler(signups, pages),
@@ -292,8 +292,8 @@ public final class Launchline implements AutoCloseable {
             newSignups.ifPresent(GroupCommit::close);
             errorTracking.close();
             redisRateLimiter.ifPresent(RedisRateLimiter::close);
-            devMail.ifPresent(DevMailServer::close);
-            embeddedPostgres.ifPresent(EmbeddedPostgres::close);
+            devMail.ifPresent(DevInbox::close);
+            embeddedPostgres.ifPresent(EmbeddedDatabase::close);
             throw failed;
         }
     }
@@ -318,7 +318,7 @@ public final class Launchline implements AutoCloseable {
         return database;
     }
 
-    public Optional<DevMailServer> devMail() {
+    public Optional<DevInbox> devMail() {
         return devMail;
     }
 
@@ -397,8 +397,8 @@ public final class Launchline implements AutoCloseable {
         workers.forEach(OutboxWorker::close); // each finishes the email in flight
         redisRateLimiter.ifPresent(RedisRateLimiter::close);
         database.close();
-        devMail.ifPresent(DevMailServer::close);
-        embeddedPostgres.ifPresent(EmbeddedPostgres::close);
+        devMail.ifPresent(DevInbox::close);
+        embeddedPostgres.ifPresent(EmbeddedDatabase::close);
         metrics.close();
         errorTracking.close(); // last: sends what is still queued, within its own timeout
         log.info("stopped");

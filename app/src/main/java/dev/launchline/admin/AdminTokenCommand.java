@@ -5,7 +5,7 @@ import dev.launchline.config.ConfigException;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
-import dev.launchline.devstack.EmbeddedPostgres;
+import dev.launchline.embedded.EmbeddedDatabase;
 import dev.launchline.embedded.EmbeddedDefaults;
 
 import java.io.PrintStream;
@@ -75,7 +75,7 @@ public final class AdminTokenCommand {
             invalid.problems().forEach(problem -> err.println("  - " + problem));
             return Config.EXIT_CONFIG;
         }
-        Optional<EmbeddedPostgres> embedded = Optional.empty();
+        Optional<EmbeddedDatabase> embedded = Optional.empty();
         try {
             Database database;
             Optional<Config.Database> external = config.database();
@@ -84,7 +84,7 @@ public final class AdminTokenCommand {
                 database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2);
             } else {
                 embedded = Optional.of(EmbeddedDefaults.startPostgres(config.dataDir()));
-                database = new Database(EmbeddedDefaults.jdbcUrl(embedded.get()), Optional.of("postgres"), Optional.empty(), 2);
+                database = new Database(embedded.get().jdbcUrl(), Optional.of("postgres"), Optional.empty(), 2);
             }
             try (database) {
                 if (config.migrateOnStart()) {
@@ -102,7 +102,7 @@ public final class AdminTokenCommand {
                 return USAGE;
             }
         } finally {
-            embedded.ifPresent(EmbeddedPostgres::close);
+            embedded.ifPresent(EmbeddedDatabase::close);
         }
     }
 

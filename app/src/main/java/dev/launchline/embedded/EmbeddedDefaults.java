@@ -38,29 +38,24 @@ public final class EmbeddedDefaults {
      * as an unprivileged account, and the data moves under /var/lib/launchline when that account
      * cannot reach dataDir (the log says so).
      */
-    public static EmbeddedPostgres startPostgres(Path dataDir) {
+    public static EmbeddedDatabase startPostgres(Path dataDir) {
         requireAvailable();
         EmbeddedPostgres.Options options = EmbeddedPostgres.Options.defaults();
         Path base = EmbeddedPostgres.reachableBaseDir(dataDir.resolve("postgres"), Path.of("/var/lib/launchline"), options);
         EmbeddedPostgres server = EmbeddedPostgres.start(base, options);
         try {
             server.createDatabaseIfMissing(DATABASE);
-            return server;
+            return new EmbeddedDatabase(server, DATABASE);
         } catch (RuntimeException failed) {
             server.close();
             throw failed;
         }
     }
 
-    /** The JDBC URL of the service's database on a server from {@link #startPostgres}; user postgres, no password. */
-    public static String jdbcUrl(EmbeddedPostgres server) {
-        return server.jdbcUrl(DATABASE);
-    }
-
     /** A capturing SMTP server on a free loopback port: its mail is read at /_dev/mail. */
-    public static DevMailServer startMail() {
+    public static DevInbox startMail() {
         requireAvailable();
-        return DevMailServer.start(0);
+        return new DevInbox(DevMailServer.start(0));
     }
 
     private static final String DATABASE = "launchline";
