@@ -17,17 +17,17 @@ import java.util.function.Supplier;
 
 /**
  * Starts a {@link TestStack} for a test class and closes it afterwards, so no test class writes
- * that lifecycle by hand:
+ * that lifecycle by hand. A test class declares it as a field annotated {@code @RegisterExtension}:
  * <pre>{@code
- * @RegisterExtension
- * static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET));
+ *     static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET));
  * }</pre>
- * On a static field there is one stack for the class and its {@code @Nested} classes; on an
- * instance field, a fresh stack for every test (as JUnit calls extensions on instance fields only
- * around each test). Tests read the same either way: {@code stack.http()}, {@code stack.db()},
- * {@code stack.awaitMailTo(...)} are the {@link TestStack}'s own; {@link #testStack()} hands the
- * stack itself to a helper. A test that needs a stack of its own with other settings, or restarts
- * one, still opens a {@code TestStack} with try-with-resources.
+ * On a static field there is one stack for the class and its {@code @Nested} classes (a nested
+ * class with other settings declares its own); on an instance field, a fresh stack for every test
+ * (JUnit calls an extension on an instance field only around each test). A test body reads as it
+ * would with a {@code TestStack} in hand: {@code stack.http()}, {@code stack.db()},
+ * {@code stack.awaitMailTo(...)} pass straight to the running stack, and {@link #testStack()} hands
+ * it to a helper. A test that needs one more stack with other settings, or stops one midway, still
+ * opens a {@code TestStack} with try-with-resources.
  */
 public final class LaunchlineExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
