@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Who gets into the admin API, and what a guesser gets instead. */
 class AdminAuthTest {
     private static final int FAILURE_LIMIT = 4;
+
     @RegisterExtension
     static final LaunchlineExtension stack = LaunchlineExtension.with(guessersLockedOutAfter(FAILURE_LIMIT));
     private static AdminClient admin;

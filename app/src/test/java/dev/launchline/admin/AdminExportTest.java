@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** CSV exports: exact cells whatever people typed, no spreadsheet formulas, and streamed. */
 class AdminExportTest {
     private static final CsvMapper CSV = new CsvMapper();
+
     @RegisterExtension
     static final LaunchlineExtension stack = LaunchlineExtension.with(AdminClient.TRUSTING_LOCALHOST);
     private static AdminClient admin;

@@ -34,9 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BotDefenceTest {
     private static final String SIGNUPS = "/api/v1/waitlists/launch/signups";
     private static final String CONTACT = "/api/v1/forms/contact/submissions";
+
     @RegisterExtension
-    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("BOT_MIN_FILL_SECONDS", "60", "BOT_FORM_TOKEN_MAX_AGE_MINUTES", "240",
-                "DISPOSABLE_DOMAINS_EXTRA", "throwaway-inbox.test"));
+    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of(
+            "BOT_MIN_FILL_SECONDS", "60", "BOT_FORM_TOKEN_MAX_AGE_MINUTES", "240",
+            "DISPOSABLE_DOMAINS_EXTRA", "throwaway-inbox.test"));
 
     /** A form token as the service would have issued it at {@code issuedAt}: same key, same format. */
     static String formTokenIssuedAt(Instant issuedAt) {

@@ -24,8 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReferralFraudTest {
     private static final int BOOST = 5; // the launch waitlist's referral_boost in TestStack
+
     @RegisterExtension
-    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("TRUSTED_PROXIES", "127.0.0.1/32", "REFERRAL_SAME_IP_WINDOW_HOURS", "24"));
+    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of(
+            "TRUSTED_PROXIES", "127.0.0.1/32", "REFERRAL_SAME_IP_WINDOW_HOURS", "24"));
 
     private static void signUp(String email, String clientIp, String referralCode) {
         String body = "{\"email\": \"" + email + "\""

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** GET /admin and its assets over plain HTTP: headers, caching, and only our own files. */
 class DashboardPageTest {
     private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"(/admin/assets/[0-9a-f]{16}/[a-z.]+)\"");
+
     @RegisterExtension
     static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
 

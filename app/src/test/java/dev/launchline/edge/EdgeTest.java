@@ -20,6 +20,7 @@ class EdgeTest {
     @Nested
     class OriginLocked {
         private static final String SECRET = "edge-shared-secret-0123456789abcdef0123";
+
         @RegisterExtension
         static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET));
 

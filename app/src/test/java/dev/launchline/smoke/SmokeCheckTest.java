@@ -42,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SmokeCheckTest {
     private static final String DOMAIN = "smoke.launchline.test";
+
     @RegisterExtension
     static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
     private static String writeToken;
