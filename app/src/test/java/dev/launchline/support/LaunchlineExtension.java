@@ -52,7 +52,7 @@ public final class LaunchlineExtension implements BeforeAllCallback, AfterAllCal
 
     /**
      * Overrides read only when the stack starts: for settings that name a part the test class
-     * starts first (a local siteverify's URL, a database it prepares).
+     * starts first (TurnstileTest: its local siteverify's URL).
      */
     public static LaunchlineExtension with(Supplier<Map<String, String>> overrides) {
         return new LaunchlineExtension(overrides);
