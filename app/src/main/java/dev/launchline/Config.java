@@ -96,10 +96,6 @@ public record Config(
      */
     public record Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax,
                          int senders, int shareWhenBusy) {
-        /** One sender that never gives way, as the tests that build a worker by hand want. */
-        public Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax) {
-            this(maxAttempts, pollInterval, batchSize, retryBase, retryMax, 1, 100);
-        }
     }
 
     public static final int EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h

@@ -2,10 +2,9 @@ package dev.launchline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.launchline.support.Http;
-import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.launchline.support.LaunchlineExtension;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,17 +23,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * code, never a 5xx or a stack trace, and writes nothing.
  */
 class BadInputTest {
-    private static TestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
 
     static Stream<Arguments> badBodies() {
         String big = "{\"email\": \"a@b.test\", \"name\": \"" + "x".repeat(20_000) + "\"}";

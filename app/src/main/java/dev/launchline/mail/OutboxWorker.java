@@ -77,21 +77,6 @@ public final class OutboxWorker implements AutoCloseable {
     private SmtpMailer.Connection connection; // only the worker thread touches it
     private long connectionLastUsed;
 
-    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
-                        DeadLetterListener deadLetters) {
-        this(outbox, mailer, settings, workerId, deadLetters, MailThrottle.NONE);
-    }
-
-    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
-                        DeadLetterListener deadLetters, MailThrottle throttle) {
-        this(outbox, mailer, settings, workerId, deadLetters, throttle, MailMetrics.unpublished());
-    }
-
-    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
-                        DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics) {
-        this(outbox, mailer, settings, workerId, deadLetters, throttle, metrics, () -> 0);
-    }
-
     /**
      * @param requestsQueued how many requests have had to wait for a slot since the service
      *                       started (OverloadShedding); while that grows, the sender gives way

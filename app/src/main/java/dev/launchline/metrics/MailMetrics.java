@@ -3,7 +3,6 @@ package dev.launchline.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
 
@@ -30,11 +29,6 @@ public final class MailMetrics {
         this.gaveWay = Timer.builder(GAVE_WAY)
                 .description("pauses of the mail senders while requests queued for a slot (OUTBOX_SHARE_WHEN_BUSY)")
                 .register(registry);
-    }
-
-    /** For workers built outside the service (tests, tools): counts into a registry nobody scrapes. */
-    public static MailMetrics unpublished() {
-        return new MailMetrics(new SimpleMeterRegistry());
     }
 
     public void sent(String kind) {

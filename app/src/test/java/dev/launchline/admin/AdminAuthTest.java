@@ -4,11 +4,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.launchline.support.Http;
-import dev.launchline.support.TestStack;
+import dev.launchline.support.LaunchlineExtension;
 import org.jooq.Record;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
@@ -24,21 +24,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Who gets into the admin API, and what a guesser gets instead. */
 class AdminAuthTest {
     private static final int FAILURE_LIMIT = 4;
-    private static TestStack stack;
+
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.with(guessersLockedOutAfter(FAILURE_LIMIT));
     private static AdminClient admin;
 
-    @BeforeAll
-    static void start() {
+    private static Map<String, String> guessersLockedOutAfter(int failures) {
         Map<String, String> env = new HashMap<>(AdminClient.TRUSTING_LOCALHOST);
-        env.put("ADMIN_AUTH_FAILURE_LIMIT", String.valueOf(FAILURE_LIMIT));
+        env.put("ADMIN_AUTH_FAILURE_LIMIT", String.valueOf(failures));
         env.put("ADMIN_AUTH_FAILURE_WINDOW_SECONDS", "3600");
-        stack = TestStack.start(env);
-        admin = new AdminClient(stack);
+        return env;
     }
 
-    @AfterAll
-    static void stop() {
-        stack.close();
+    @BeforeAll
+    static void connectTheAdminClient() {
+        admin = new AdminClient(stack.testStack());
     }
 
     @Test

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.launchline.support.Http;
-import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
+import dev.launchline.support.LaunchlineExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,20 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** CSV exports: exact cells whatever people typed, no spreadsheet formulas, and streamed. */
 class AdminExportTest {
     private static final CsvMapper CSV = new CsvMapper();
-    private static TestStack stack;
+
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.with(AdminClient.TRUSTING_LOCALHOST);
     private static AdminClient admin;
     private static String read;
 
     @BeforeAll
-    static void start() {
-        stack = TestStack.start(AdminClient.TRUSTING_LOCALHOST);
-        admin = new AdminClient(stack);
+    static void issueAReadToken() {
+        admin = new AdminClient(stack.testStack());
         read = admin.issue("exporter", "read");
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     private static List<String[]> parse(String csv) throws IOException {

@@ -2,11 +2,11 @@ package dev.launchline.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.launchline.support.Http;
-import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
+import dev.launchline.support.LaunchlineExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,22 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Listing, searching and acting on signups and leads through the admin API. */
 class AdminSignupsTest {
-    private static TestStack stack;
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.with(AdminClient.TRUSTING_LOCALHOST);
     private static AdminClient admin;
     private static String read;
     private static String write;
 
     @BeforeAll
-    static void start() {
-        stack = TestStack.start(AdminClient.TRUSTING_LOCALHOST);
-        admin = new AdminClient(stack);
+    static void issueTokens() {
+        admin = new AdminClient(stack.testStack());
         read = admin.issue("ops-read", "read");
         write = admin.issue("ops-write", "write");
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     private static List<String> emails(JsonNode page) {

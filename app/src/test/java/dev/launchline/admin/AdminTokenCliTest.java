@@ -1,9 +1,9 @@
 package dev.launchline.admin;
 
-import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
+import dev.launchline.support.LaunchlineExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,18 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code launchline admin-token create | list | revoke}, through Main's own entry point. */
 class AdminTokenCliTest {
-    private static TestStack stack;
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.with(AdminClient.TRUSTING_LOCALHOST);
     private static AdminClient admin;
 
     @BeforeAll
-    static void start() {
-        stack = TestStack.start(AdminClient.TRUSTING_LOCALHOST);
-        admin = new AdminClient(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
+    static void connectTheAdminClient() {
+        admin = new AdminClient(stack.testStack());
     }
 
     @Test

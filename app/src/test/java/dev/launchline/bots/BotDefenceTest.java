@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.launchline.bots.BotDrops.Reason;
 import dev.launchline.config.Secret;
 import dev.launchline.support.Http;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
 import dev.launchline.token.TokenSigner;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,18 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BotDefenceTest {
     private static final String SIGNUPS = "/api/v1/waitlists/launch/signups";
     private static final String CONTACT = "/api/v1/forms/contact/submissions";
-    private static TestStack stack;
 
-    @BeforeAll
-    static void start() {
-        stack = TestStack.start(Map.of("BOT_MIN_FILL_SECONDS", "60", "BOT_FORM_TOKEN_MAX_AGE_MINUTES", "240",
-                "DISPOSABLE_DOMAINS_EXTRA", "throwaway-inbox.test"));
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of(
+            "BOT_MIN_FILL_SECONDS", "60", "BOT_FORM_TOKEN_MAX_AGE_MINUTES", "240",
+            "DISPOSABLE_DOMAINS_EXTRA", "throwaway-inbox.test"));
 
     /** A form token as the service would have issued it at {@code issuedAt}: same key, same format. */
     static String formTokenIssuedAt(Instant issuedAt) {

@@ -3,11 +3,11 @@ package dev.launchline.bots;
 import dev.launchline.config.Secret;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.support.Http;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
 import dev.launchline.token.TokenSigner;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,17 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReferralFraudTest {
     private static final int BOOST = 5; // the launch waitlist's referral_boost in TestStack
-    private static TestStack stack;
 
-    @BeforeAll
-    static void start() {
-        stack = TestStack.start(Map.of("TRUSTED_PROXIES", "127.0.0.1/32", "REFERRAL_SAME_IP_WINDOW_HOURS", "24"));
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of(
+            "TRUSTED_PROXIES", "127.0.0.1/32", "REFERRAL_SAME_IP_WINDOW_HOURS", "24"));
 
     private static void signUp(String email, String clientIp, String referralCode) {
         String body = "{\"email\": \"" + email + "\""

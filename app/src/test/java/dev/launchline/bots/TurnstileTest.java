@@ -7,13 +7,14 @@ import dev.launchline.bots.BotDrops.Reason;
 import dev.launchline.bots.LocalSiteverify.Mode;
 import dev.launchline.config.Secret;
 import dev.launchline.support.Http;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
@@ -65,45 +66,26 @@ class TurnstileTest {
                 "TRUSTED_PROXIES", "127.0.0.1/32");
     }
 
-    private static Http.Response signUp(TestStack stack, String email, String challengeResponse) {
+    private static Http.Response signUp(LaunchlineExtension stack, String email, String challengeResponse) {
         String body = "{\"email\": \"" + email + "\""
                 + (challengeResponse == null ? "" : ", \"cf-turnstile-response\": \"" + challengeResponse + "\"") + "}";
         return stack.http().postJsonFrom("203.0.113.7", SIGNUPS, body);
     }
 
-    private static int signupsFor(TestStack stack, String email) {
+    private static int signupsFor(LaunchlineExtension stack, String email) {
         return stack.db().fetchCount(SIGNUP, SIGNUP.EMAIL.eq(email));
     }
 
-    /** A service of its own per fail-open setting; siteverify is back to normal after each test. */
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract class WithService {
-        TestStack stack;
-
-        abstract boolean failOpen();
-
-        @BeforeAll
-        void start() {
-            stack = TestStack.start(env(failOpen()));
-        }
-
-        @AfterAll
-        void stop() {
-            stack.close();
-        }
-
-        @AfterEach
-        void siteverifyBackToNormal() {
-            siteverify.mode(Mode.NORMAL);
-        }
+    @AfterEach
+    void siteverifyBackToNormal() {
+        siteverify.mode(Mode.NORMAL);
     }
 
+    /** A service of its own per fail-open setting, started once siteverify runs. */
     @Nested
-    class FailOpen extends WithService {
-        @Override
-        boolean failOpen() {
-            return true;
-        }
+    class FailOpen {
+        @RegisterExtension
+        static final LaunchlineExtension stack = LaunchlineExtension.with(() -> env(true));
 
         @Test
         void a_solved_challenge_lets_the_signup_in_and_siteverify_gets_the_documented_fields() {
@@ -189,11 +171,9 @@ class TurnstileTest {
     }
 
     @Nested
-    class FailClosed extends WithService {
-        @Override
-        boolean failOpen() {
-            return false;
-        }
+    class FailClosed {
+        @RegisterExtension
+        static final LaunchlineExtension stack = LaunchlineExtension.with(() -> env(false));
 
         @Test
         void when_siteverify_times_out_the_signup_is_refused_with_503_and_nothing_is_stored() {

@@ -2,10 +2,11 @@ package dev.launchline.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.launchline.devstack.DevMailServer.CapturedMail;
-import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
+import dev.launchline.support.LaunchlineExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real headless browser: Debian's chromium driven through chromedriver, both
@@ -35,28 +35,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Selenium never looks for (or downloads) a browser or driver of its own. Without them the test
  * is skipped, saying why.
  */
+@EnabledIf(value = "aHeadlessBrowserIsInstalled", disabledReason = "no headless browser here; install it with: "
+        + "apt-get install -y chromium chromium-driver (needs /usr/bin/chromium and /usr/bin/chromedriver)")
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
-    private static TestStack stack;
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
     private static DashboardFixtures fixtures;
 
-    @BeforeAll
-    static void start() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "SKIPPED: no headless browser here; install it with: apt-get install -y chromium chromium-driver "
-                        + "(needs " + CHROMIUM + " and " + CHROMEDRIVER + ")");
-        stack = TestStack.start();
-        fixtures = new DashboardFixtures(stack);
+    static boolean aHeadlessBrowserIsInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+    @BeforeAll
+    static void connectTheFixtures() {
+        fixtures = new DashboardFixtures(stack.testStack());
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.launchline.dashboard;
 
 import dev.launchline.support.Http;
-import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.launchline.support.LaunchlineExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,17 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** GET /admin and its assets over plain HTTP: headers, caching, and only our own files. */
 class DashboardPageTest {
     private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"(/admin/assets/[0-9a-f]{16}/[a-z.]+)\"");
-    private static TestStack stack;
 
-    @BeforeAll
-    static void start() {
-        stack = TestStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
 
     private static List<String> assetPaths(String html) {
         Matcher matcher = ASSET.matcher(html);

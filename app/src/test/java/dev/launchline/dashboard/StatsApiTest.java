@@ -3,11 +3,12 @@ package dev.launchline.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.launchline.support.Http;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,14 +34,14 @@ class StatsApiTest {
     private static final OffsetDateTime DAY_A = TODAY.minusDays(2).atTime(10, 0).atOffset(ZoneOffset.UTC);
     private static final OffsetDateTime DAY_B = TODAY.minusDays(1).atTime(23, 30).atOffset(ZoneOffset.UTC);
 
-    private static TestStack stack;
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
     private static DashboardFixtures fixtures;
     private static String read;
 
     @BeforeAll
-    static void start() {
-        stack = TestStack.start();
-        fixtures = new DashboardFixtures(stack);
+    static void seedKnownSignups() {
+        fixtures = new DashboardFixtures(stack.testStack());
         read = fixtures.token("dashboard-read", "read");
 
         long referrer = fixtures.signup("launch", "twitter", DAY_A, true, null, null);
@@ -65,11 +66,6 @@ class StatsApiTest {
                        ('m6', 'test', 's', 'r', 's', 't', 'h', 'pending', 0, now() + interval '1 year',
                         now() - interval '1 minute', null)
                 """);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     private static Map<String, List<Integer>> series(JsonNode list) {

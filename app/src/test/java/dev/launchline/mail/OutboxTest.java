@@ -85,10 +85,10 @@ class OutboxTest {
             }
             Config.Smtp settings = new Config.Smtp("127.0.0.1", smtpPort, Optional.empty(), Optional.empty(),
                     Config.Smtp.Security.NONE, Duration.ofSeconds(5));
-            Config.Outbox small = new Config.Outbox(5, Duration.ofMillis(10), 7, Duration.ofMillis(100), Duration.ofSeconds(1));
+            Config.Outbox small = oneSender(5, Duration.ofMillis(10), 7, Duration.ofMillis(100), Duration.ofSeconds(1));
             List<CompletableFuture<Void>> workers = new ArrayList<>();
             for (String name : List.of("worker-a", "worker-b")) {
-                OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(settings), small, name, (e, r) -> { });
+                OutboxWorker worker = worker(outbox, new SmtpMailer(settings), small, name, (e, r) -> { });
                 workers.add(CompletableFuture.runAsync(() -> {
                     while (worker.deliverBatch() > 0) {
                         // drain until nothing is left to claim
@@ -114,12 +114,12 @@ class OutboxTest {
              RejectingSmtpServer temporary = new RejectingSmtpServer("451 4.3.0 try again later")) {
             database.migrate();
             OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
-            Config.Outbox settings = new Config.Outbox(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
+            Config.Outbox settings = oneSender(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
             List<String> reported = new ArrayList<>();
 
             outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test", "gone@rocket-users.test",
                     Optional.empty(), "Hi", "text", "<p>html</p>", Optional.empty()), null, null);
-            new OutboxWorker(outbox, new SmtpMailer(smtp(permanent.port())), settings, "w", (email, reason) -> reported.add(reason))
+            worker(outbox, new SmtpMailer(smtp(permanent.port())), settings, "w", (email, reason) -> reported.add(reason))
                     .deliverBatch();
             assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.STATUS, OUTBOX_EMAIL.RECIPIENT.eq("gone@rocket-users.test")))
                     .isEqualTo("dead");
@@ -127,7 +127,7 @@ class OutboxTest {
 
             outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test", "busy@rocket-users.test",
                     Optional.empty(), "Hi", "text", "<p>html</p>", Optional.empty()), null, null);
-            OutboxWorker retrying = new OutboxWorker(outbox, new SmtpMailer(smtp(temporary.port())), settings, "w",
+            OutboxWorker retrying = worker(outbox, new SmtpMailer(smtp(temporary.port())), settings, "w",
                     (email, reason) -> reported.add(reason));
             retrying.deliverBatch();
             assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.STATUS, OUTBOX_EMAIL.RECIPIENT.eq("busy@rocket-users.test")))
@@ -149,8 +149,8 @@ class OutboxTest {
         try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2)) {
             database.migrate();
             OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
-            Config.Outbox settings = new Config.Outbox(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
-            OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { });
+            Config.Outbox settings = oneSender(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
+            OutboxWorker worker = worker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { });
             try (DevMailServer first = DevMailServer.start(smtpPort)) {
                 enqueueTo(outbox, database, "before@rocket-users.test");
                 assertThat(worker.deliverBatch()).isEqualTo(1);
@@ -182,8 +182,8 @@ class OutboxTest {
                 enqueueTo(outbox, database, "queued" + i + "@rocket-users.test");
             }
             // batches of 2; the first outage backoff is the poll interval, 30 s, far past this test
-            Config.Outbox settings = new Config.Outbox(10, Duration.ofSeconds(30), 2, Duration.ofMinutes(1), Duration.ofMinutes(5));
-            OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(smtp(closedPort)), settings, "w", (e, r) -> { });
+            Config.Outbox settings = oneSender(10, Duration.ofSeconds(30), 2, Duration.ofMinutes(1), Duration.ofMinutes(5));
+            OutboxWorker worker = worker(outbox, new SmtpMailer(smtp(closedPort)), settings, "w", (e, r) -> { });
             try {
                 worker.start();
                 worker.nudge();
@@ -265,6 +265,19 @@ class OutboxTest {
                 Optional.empty(), "Hi", "text", "<p>html</p>", Optional.empty()), null, null);
     }
 
+    /** A sender as the service builds one, less what these tests do not watch: throttle, metrics, request queue. */
+    private static OutboxWorker worker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
+                                       OutboxWorker.DeadLetterListener deadLetters) {
+        return new OutboxWorker(outbox, mailer, settings, workerId, deadLetters, MailThrottle.NONE,
+                new MailMetrics(new SimpleMeterRegistry()), () -> 0);
+    }
+
+    /** Settings for one sender that never gives way to queued requests (OUTBOX_SHARE_WHEN_BUSY=100). */
+    private static Config.Outbox oneSender(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase,
+                                           Duration retryMax) {
+        return new Config.Outbox(maxAttempts, pollInterval, batchSize, retryBase, retryMax, 1, 100);
+    }
+
     private static Config.Smtp smtp(int port) {
         return new Config.Smtp("127.0.0.1", port, Optional.empty(), Optional.empty(), Config.Smtp.Security.NONE,
                 Duration.ofSeconds(5));
@@ -272,9 +285,9 @@ class OutboxTest {
 
     @Test
     void backoff_grows_exponentially_with_jitter_and_is_capped() {
-        Config.Outbox settings = new Config.Outbox(10, Duration.ofSeconds(1), 10, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        Config.Outbox settings = oneSender(10, Duration.ofSeconds(1), 10, Duration.ofSeconds(30), Duration.ofMinutes(10));
         OutboxRepository outbox = new OutboxRepository(null, "x.test", Clock.systemUTC());
-        OutboxWorker worker = new OutboxWorker(outbox, null, settings, "w", (e, r) -> { });
+        OutboxWorker worker = worker(outbox, null, settings, "w", (e, r) -> { });
         for (int attempt = 1; attempt <= 8; attempt++) {
             long ceiling = Math.min(600_000, 30_000L << (attempt - 1));
             long delay = Duration.between(outbox.now(), worker.retryAt(attempt)).toMillis();

@@ -5,12 +5,13 @@ import dev.launchline.Main;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.devstack.DevMailServer.CapturedMail;
 import dev.launchline.support.Http;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
 import org.jooq.exception.DataAccessException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,27 +42,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SmokeCheckTest {
     private static final String DOMAIN = "smoke.launchline.test";
-    private static TestStack stack;
+
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
     private static String writeToken;
     private static String readToken;
 
     @BeforeAll
-    static void start() {
-        stack = TestStack.start();
-        writeToken = issueToken(stack, "smoke-monitor", "write");
-        readToken = issueToken(stack, "dashboard", "read");
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
+    static void issueTokens() {
+        writeToken = issueToken(stack.testStack(), "smoke-monitor", "write");
+        readToken = issueToken(stack.testStack(), "dashboard", "read");
     }
 
     @Nested
     class TheCommand {
         @Test
         void a_run_against_a_healthy_service_reports_ok_and_leaves_nothing_behind() {
-            Run run = smoke(stack, Map.of("SMOKE_ADMIN_TOKEN", writeToken), "--timeout", "20s");
+            Run run = smoke(stack.testStack(), Map.of("SMOKE_ADMIN_TOKEN", writeToken), "--timeout", "20s");
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.out()).matches("smoke ok: signup stored, confirmation accepted by SMTP in \\d+\\.\\d s\\n");
@@ -82,14 +79,14 @@ class SmokeCheckTest {
             Path file = dir.resolve("smoke-token");
             Files.writeString(file, writeToken + "\n");
 
-            Run run = smoke(stack, Map.of("SMOKE_ADMIN_TOKEN_FILE", file.toString()), "--timeout", "20s");
+            Run run = smoke(stack.testStack(), Map.of("SMOKE_ADMIN_TOKEN_FILE", file.toString()), "--timeout", "20s");
 
             assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         }
 
         @Test
         void an_unknown_token_is_refused_and_nothing_is_stored() {
-            Run run = smoke(stack, Map.of("SMOKE_ADMIN_TOKEN", "ll_not-a-real-token"));
+            Run run = smoke(stack.testStack(), Map.of("SMOKE_ADMIN_TOKEN", "ll_not-a-real-token"));
 
             assertThat(run.exitCode()).isEqualTo(SmokeCommand.FAILED);
             assertThat(run.out()).startsWith("smoke FAILED: admin token refused (HTTP 401: ").endsWith(")\n");
@@ -98,7 +95,7 @@ class SmokeCheckTest {
 
         @Test
         void a_read_only_token_is_refused_because_the_check_creates_and_deletes() {
-            Run run = smoke(stack, Map.of("SMOKE_ADMIN_TOKEN", readToken));
+            Run run = smoke(stack.testStack(), Map.of("SMOKE_ADMIN_TOKEN", readToken));
 
             assertThat(run.exitCode()).isEqualTo(SmokeCommand.FAILED);
             assertThat(run.out()).startsWith("smoke FAILED: admin token refused (HTTP 403: ")
@@ -107,7 +104,7 @@ class SmokeCheckTest {
 
         @Test
         void an_unknown_waitlist_fails_with_the_services_reason() {
-            Run run = smoke(stack, Map.of("SMOKE_ADMIN_TOKEN", writeToken), "--waitlist", "no-such-list");
+            Run run = smoke(stack.testStack(), Map.of("SMOKE_ADMIN_TOKEN", writeToken), "--waitlist", "no-such-list");
 
             assertThat(run.exitCode()).isEqualTo(SmokeCommand.FAILED);
             assertThat(run.out()).startsWith("smoke FAILED: could not store the test signup (HTTP 404: ");

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
+
+import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
 
 /**
  * The whole service for a test: a fresh PostgreSQL database, a real SMTP server the test can
@@ -130,6 +133,15 @@ public final class TestStack implements AutoCloseable {
 
     public CapturedMail awaitMailTo(String address, String subjectContains) {
         return awaitMail(m -> m.to().contains(address) && m.subject().contains(subjectContains));
+    }
+
+    /**
+     * Waits (up to 15 s) until the outbox holds no mail still to send: every queued email was
+     * delivered (and captured) or given up. After it, "only one mail arrived" means only one was queued.
+     */
+    public void awaitOutboxDelivered() {
+        Eventually.get(() -> db().fetchExists(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.in("pending", "sending"))
+                ? Optional.empty() : Optional.of(true), Duration.ofSeconds(15));
     }
 
     public static int freePort() {

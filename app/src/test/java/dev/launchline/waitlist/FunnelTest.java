@@ -2,10 +2,10 @@ package dev.launchline.waitlist;
 
 import dev.launchline.devstack.DevMailServer.CapturedMail;
 import dev.launchline.support.Http;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -14,44 +14,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole waitlist funnel over real HTTP, a real database and a real SMTP server. */
 class FunnelTest {
-    private static TestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
 
     @Test
     void signup_confirm_status_referral_and_one_click_unsubscribe() {
         // positions are absolute, so this story gets a waitlist (a database) of its own; every request
         // here comes from 127.0.0.1, so the same-network referral rule is off (ReferralFraudTest covers it)
         try (TestStack own = TestStack.start(Map.of("REFERRAL_SAME_IP_WINDOW_HOURS", "0"))) {
-            TestStack shared = stack;
-            stack = own;
-            try {
-                fullStory(own.http());
-            } finally {
-                stack = shared;
-            }
+            fullStory(own);
         }
     }
 
-    private void fullStory(Http http) {
-        String ada = signUpAndConfirm("ada@rocket-users.test", null);
-        String bob = signUpAndConfirm("bob@rocket-users.test", null);
-        String cyd = signUpAndConfirm("cyd@rocket-users.test", null);
+    private void fullStory(TestStack own) {
+        Http http = own.http();
+        String ada = signUpAndConfirm(own, "ada@rocket-users.test", null);
+        String bob = signUpAndConfirm(own, "bob@rocket-users.test", null);
+        String cyd = signUpAndConfirm(own, "cyd@rocket-users.test", null);
         assertThat(http.get("/api/v1/status?token=" + cyd).json().get("position").asInt()).isEqualTo(3);
 
         // Dee joins through Cyd's referral link and confirms: Cyd moves up 5 places, to the front
         String referralLink = http.get("/api/v1/status?token=" + cyd).json().get("referral_link").asText();
         assertThat(referralLink).startsWith("https://rocket.test/?ref=");
         String code = referralLink.substring(referralLink.indexOf("ref=") + 4);
-        signUpAndConfirm("dee@rocket-users.test", code);
+        signUpAndConfirm(own, "dee@rocket-users.test", code);
 
         var cydStatus = http.get("/api/v1/status?token=" + cyd).json();
         assertThat(cydStatus.get("position").asInt()).isEqualTo(1);
@@ -62,13 +48,13 @@ class FunnelTest {
         assertThat(http.getHtml("/status?token=" + cyd).body()).contains("<p class=\"big\" id=\"position\">1</p>");
 
         // RFC 8058 one-click: the mailbox provider POSTs the List-Unsubscribe URL with this body
-        CapturedMail welcome = stack.awaitMailTo("ada@rocket-users.test", "You're #");
+        CapturedMail welcome = own.awaitMailTo("ada@rocket-users.test", "You're #");
         assertThat(welcome.listUnsubscribePost()).isEqualTo("List-Unsubscribe=One-Click");
         String unsubscribeUrl = welcome.listUnsubscribe().replaceAll("^<|>$", "");
         Http.Response unsubscribed = http.postForm(unsubscribeUrl, "List-Unsubscribe=One-Click");
         assertThat(unsubscribed.status()).isEqualTo(200);
         assertThat(http.get("/api/v1/status?token=" + ada).json().get("unsubscribed").asBoolean()).isTrue();
-        assertThat(stack.db().fetchValue(SIGNUP.UNSUBSCRIBED_AT, SIGNUP.EMAIL.eq("ada@rocket-users.test"))).isNotNull();
+        assertThat(own.db().fetchValue(SIGNUP.UNSUBSCRIBED_AT, SIGNUP.EMAIL.eq("ada@rocket-users.test"))).isNotNull();
     }
 
     @Test
@@ -117,7 +103,7 @@ class FunnelTest {
 
     @Test
     void erase_me_deletes_the_person_and_their_queued_mail() {
-        String status = signUpAndConfirm("erase-me@rocket-users.test", null);
+        String status = signUpAndConfirm(stack.testStack(), "erase-me@rocket-users.test", null);
         String unsubscribeUrl = stack.awaitMailTo("erase-me@rocket-users.test", "You're #").listUnsubscribe()
                 .replaceAll("^<|>$", "");
         String token = unsubscribeUrl.substring(unsubscribeUrl.indexOf("token=") + 6);
@@ -128,7 +114,7 @@ class FunnelTest {
     }
 
     /** Signs up, confirms through the emailed link, returns the status token. */
-    private static String signUpAndConfirm(String email, String referralCode) {
+    private static String signUpAndConfirm(TestStack stack, String email, String referralCode) {
         String body = referralCode == null
                 ? "{\"email\": \"" + email + "\"}"
                 : "{\"email\": \"" + email + "\", \"referral_code\": \"" + referralCode + "\"}";

@@ -1,10 +1,10 @@
 package dev.launchline.waitlist;
 
 import dev.launchline.support.Http;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,24 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Same email twice: one row, one mail per cooldown, and an answer that reveals nothing. */
 class RepeatSignupTest {
-    private static TestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
 
     @Test
-    void repeat_signup_is_one_row_and_sends_no_second_mail_within_cooldown() throws Exception {
+    void repeat_signup_is_one_row_and_sends_no_second_mail_within_cooldown() {
         Http.Response first = signUp("Repeat@Rocket-Users.test");
         Http.Response second = signUp("repeat@rocket-users.TEST");
         stack.awaitMailTo("Repeat@rocket-users.test", "Confirm");
-        Thread.sleep(300); // give a wrongly queued second mail the time to arrive
+        stack.awaitOutboxDelivered(); // a wrongly queued second mail has arrived by now too
 
         assertThat(stack.db().fetchCount(SIGNUP, SIGNUP.EMAIL_KEY.eq("repeat@rocket-users.test"))).isEqualTo(1);
         assertThat(stack.mail().stream().filter(m -> m.to().get(0).equalsIgnoreCase("repeat@rocket-users.test")))

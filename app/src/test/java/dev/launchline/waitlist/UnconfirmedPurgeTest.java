@@ -2,11 +2,11 @@ package dev.launchline.waitlist;
 
 import dev.launchline.Main;
 import dev.launchline.config.Secret;
+import dev.launchline.support.LaunchlineExtension;
 import dev.launchline.support.TestStack;
 import dev.launchline.token.TokenSigner;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,17 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Unconfirmed signups past the retention period go, with their queued mail; nothing else does. */
 class UnconfirmedPurgeTest {
-    private TestStack stack;
-
-    @BeforeEach
-    void start() {
-        stack = TestStack.start();
-    }
-
-    @AfterEach
-    void stop() {
-        stack.close();
-    }
+    /** An instance field: every test gets a fresh service and database, so each counts only its own rows. */
+    @RegisterExtension
+    final LaunchlineExtension stack = LaunchlineExtension.withDefaults();
 
     private long signUp(String email) {
         assertThat(stack.http().postJson("/api/v1/waitlists/launch/signups", "{\"email\": \"" + email + "\"}").status())
