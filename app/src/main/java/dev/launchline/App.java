@@ -9,7 +9,7 @@ import dev.launchline.admin.AdminHandler;
 import dev.launchline.bots.FormTokenHandler;
 import dev.launchline.dashboard.DashboardPage;
 import dev.launchline.dashboard.StatsHandler;
-import dev.launchline.dev.DevMailHandler;
+import dev.launchline.embedded.DevMailHandler;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.CrossOrigin;
 import dev.launchline.edge.OriginLock;

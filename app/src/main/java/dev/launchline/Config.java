@@ -8,6 +8,7 @@ import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Funnels;
 import dev.launchline.config.Secret;
 import dev.launchline.edge.EdgeSettings;
+import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.health.HealthSettings;
 import dev.launchline.ratelimit.RateLimitSettings;
 import jakarta.mail.internet.AddressException;
@@ -129,6 +130,11 @@ public record Config(
 
         Optional<Database> database = database(env, embeddedAllowed, requiredWhy);
         Optional<Smtp> smtp = smtp(env, embeddedAllowed, requiredWhy);
+        if (embeddedAllowed && !EmbeddedDefaults.available()) {
+            // the production jar: dev and test may still run it, but only against real parts
+            database.ifPresentOrElse(given -> { }, () -> env.missing("DATABASE_URL", EmbeddedDefaults.NOT_IN_THIS_BUILD));
+            smtp.ifPresentOrElse(given -> { }, () -> env.missing("SMTP_HOST", EmbeddedDefaults.NOT_IN_THIS_BUILD));
+        }
 
         String mailFrom = env.get("MAIL_FROM").orElse(null);
         if (mailFrom == null) {

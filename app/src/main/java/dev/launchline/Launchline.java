@@ -23,10 +23,11 @@ import dev.launchline.dashboard.StatsHandler;
 import dev.launchline.dashboard.StatsRepository;
 import dev.launchline.db.Database;
 import dev.launchline.db.GroupCommit;
-import dev.launchline.db.EmbeddedPostgres;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
-import dev.launchline.dev.DevMailHandler;
-import dev.launchline.dev.DevMailServer;
+import dev.launchline.embedded.DevMailHandler;
+import dev.launchline.devstack.DevMailServer;
+import dev.launchline.devstack.EmbeddedPostgres;
+import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.edge.ClientAddresses;
 import dev.launchline.edge.OriginLock;
 import dev.launchline.edge.OriginPolicy;
@@ -147,15 +148,11 @@ public final class Launchline implements AutoCloseable {
         try {
             // --- the embedded default (dev/test only; Config refuses it elsewhere) ---
             if (config.database().isEmpty()) {
-                EmbeddedPostgres.Options options = EmbeddedPostgres.Options.defaults();
-                Path base = EmbeddedPostgres.reachableBaseDir(config.dataDir().resolve("postgres"),
-                        Path.of("/var/lib/launchline"), options);
-                embeddedPostgres = Optional.of(EmbeddedPostgres.start(base, options));
-                embeddedPostgres.get().createDatabaseIfMissing("launchline");
+                embeddedPostgres = Optional.of(EmbeddedDefaults.startPostgres(config.dataDir()));
             }
             Config.Smtp smtp = config.smtp().orElse(null);
             if (smtp == null) {
-                devMail = Optional.of(DevMailServer.start(0));
+                devMail = Optional.of(EmbeddedDefaults.startMail());
                 smtp = new Config.Smtp("127.0.0.1", devMail.get().port(), Optional.empty(), Optional.empty(),
                         Config.Smtp.Security.NONE, Duration.ofSeconds(5));
             }
@@ -165,7 +162,7 @@ public final class Launchline implements AutoCloseable {
             Database database = db != null
                     ? new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), db.poolSize(),
                             Optional.of(metrics.registry()))
-                    : new Database(embeddedPostgres.orElseThrow().jdbcUrl("launchline"),
+                    : new Database(EmbeddedDefaults.jdbcUrl(embeddedPostgres.orElseThrow()),
                             Optional.of("postgres"), Optional.empty(), 10, Optional.of(metrics.registry()));
             if (config.migrateOnStart()) {
                 database.migrate(db == null ? Optional.empty() : db.migrationRole());

@@ -9,7 +9,6 @@ import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.db.Database;
 import dev.launchline.config.Secret;
 import dev.launchline.health.BuildInfo;
-import dev.launchline.aot.AotTraining;
 import dev.launchline.smoke.SmokeCommand;
 
 import dev.launchline.waitlist.SignupRepository;
@@ -24,7 +23,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code launchline [serve | check-config | migrate | purge-unconfirmed | admin-token | smoke | aot-train | version]}. Reads the configuration,
+ * {@code launchline [serve | check-config | migrate | purge-unconfirmed | admin-token | smoke | version]}. Reads the configuration,
  * builds everything, starts; nothing else.
  */
 public final class Main {
@@ -39,9 +38,6 @@ public final class Main {
               admin-token    create | list | revoke admin API tokens (launchline admin-token for details)
               smoke          end-to-end check of a deployed service: test signup, mail accepted by SMTP, clean-up
                              (launchline smoke for details; exit 0 ok, 1 failed)
-              aot-train      a training run for JDK 25's AOT cache, on a throwaway embedded stack: run it as
-                             java -XX:AOTCacheOutput=launchline.aot -jar launchline.jar aot-train, then serve with
-                             java -XX:AOTCache=launchline.aot -jar launchline.jar (exit 0 ok, 1 failed)
             """;
 
     private Main() {
@@ -55,9 +51,6 @@ public final class Main {
             // stdout carries the new token / the smoke verdict (scripts capture it): logs go to stderr, warnings only
             System.setProperty("logback.configurationFile", "logback-cli.xml");
         }
-        if (command.equals("aot-train") && System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "logback-json.xml"); // train production's format
-        }
         selectLogFormat(env);
         switch (command) {
             case "serve" -> serve(loadOrExit(env, System.err));
@@ -70,11 +63,6 @@ public final class Main {
             case "version" -> System.out.println(BuildInfo.load().release());
             case "admin-token" -> System.exit(adminToken(args, env, System.out, System.err));
             case "smoke" -> System.exit(smoke(args, env, System.out, System.err));
-            case "aot-train" -> {
-                int exit = AotTraining.run(System.out, System.err);
-                flushLogs();
-                System.exit(exit); // the JVM writes the AOT cache as it exits
-            }
             case "help", "--help", "-h" -> System.out.print(USAGE);
             default -> {
                 System.err.print("launchline: unknown command '" + command + "'\n" + USAGE);

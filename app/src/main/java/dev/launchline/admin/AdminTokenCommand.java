@@ -5,7 +5,8 @@ import dev.launchline.config.ConfigException;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
-import dev.launchline.db.EmbeddedPostgres;
+import dev.launchline.devstack.EmbeddedPostgres;
+import dev.launchline.embedded.EmbeddedDefaults;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -82,11 +83,8 @@ public final class AdminTokenCommand {
                 Config.Database db = external.get();
                 database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2);
             } else {
-                EmbeddedPostgres.Options defaults = EmbeddedPostgres.Options.defaults();
-                embedded = Optional.of(EmbeddedPostgres.start(EmbeddedPostgres.reachableBaseDir(
-                        config.dataDir().resolve("postgres"), Path.of("/var/lib/launchline"), defaults), defaults));
-                embedded.get().createDatabaseIfMissing("launchline");
-                database = new Database(embedded.get().jdbcUrl("launchline"), Optional.of("postgres"), Optional.empty(), 2);
+                embedded = Optional.of(EmbeddedDefaults.startPostgres(config.dataDir()));
+                database = new Database(EmbeddedDefaults.jdbcUrl(embedded.get()), Optional.of("postgres"), Optional.empty(), 2);
             }
             try (database) {
                 if (config.migrateOnStart()) {

@@ -1,7 +1,7 @@
 package dev.launchline.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.launchline.dev.DevMailServer.CapturedMail;
+import dev.launchline.devstack.DevMailServer.CapturedMail;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

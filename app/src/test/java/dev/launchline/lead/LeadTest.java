@@ -1,6 +1,6 @@
 package dev.launchline.lead;
 
-import dev.launchline.dev.DevMailServer.CapturedMail;
+import dev.launchline.devstack.DevMailServer.CapturedMail;
 import dev.launchline.support.Http;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.AfterAll;

@@ -3,7 +3,7 @@ package dev.launchline.mail;
 import dev.launchline.Config;
 import dev.launchline.db.Database;
 import dev.launchline.metrics.MailMetrics;
-import dev.launchline.dev.DevMailServer;
+import dev.launchline.devstack.DevMailServer;
 import dev.launchline.support.Eventually;
 import dev.launchline.support.RejectingSmtpServer;
 import dev.launchline.support.TestDatabases;

@@ -3,7 +3,7 @@ package dev.launchline.smoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.launchline.Main;
 import dev.launchline.config.EnvironmentVariables;
-import dev.launchline.dev.DevMailServer.CapturedMail;
+import dev.launchline.devstack.DevMailServer.CapturedMail;
 import dev.launchline.support.Http;
 import dev.launchline.support.TestStack;
 import org.jooq.exception.DataAccessException;

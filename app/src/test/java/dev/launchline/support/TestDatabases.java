@@ -1,6 +1,6 @@
 package dev.launchline.support;
 
-import dev.launchline.db.EmbeddedPostgres;
+import dev.launchline.devstack.EmbeddedPostgres;
 
 import java.nio.file.Path;
 import java.sql.Connection;

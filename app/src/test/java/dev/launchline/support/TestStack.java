@@ -4,8 +4,8 @@ import dev.launchline.Config;
 import dev.launchline.Launchline;
 import dev.launchline.bots.BotDrops;
 import dev.launchline.config.EnvironmentVariables;
-import dev.launchline.dev.DevMailServer;
-import dev.launchline.dev.DevMailServer.CapturedMail;
+import dev.launchline.devstack.DevMailServer;
+import dev.launchline.devstack.DevMailServer.CapturedMail;
 import org.jooq.DSLContext;
 
 import java.io.IOException;

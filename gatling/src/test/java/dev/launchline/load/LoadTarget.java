@@ -1,6 +1,7 @@
 package dev.launchline.load;
 
-import dev.launchline.db.EmbeddedPostgres;
+import dev.launchline.devstack.AotTrainer;
+import dev.launchline.devstack.EmbeddedPostgres;
 
 import org.postgresql.PGConnection;
 
@@ -78,7 +79,7 @@ public final class LoadTarget implements AutoCloseable {
 
     /**
      * -DserviceAot=true: starts the service as Deploy does, with the JDK's AOT cache, trained by
-     * {@code aot-train} on this very classpath (a cache only works with the classpath it was made
+     * {@link AotTrainer} on this very classpath (a cache only works with the classpath it was made
      * with). The cold step and the spike then measure a launch as production starts it: classes
      * loaded and linked, hot methods' profiles already gathered.
      */
@@ -86,18 +87,13 @@ public final class LoadTarget implements AutoCloseable {
         Path cache = dir.resolve("launchline.aot");
         try {
             Files.createDirectories(dir);
-            Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:AOTCacheOutput=" + cache, "-cp", classPath, "dev.launchline.Main", "aot-train")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("aot-train.log").toFile()).start();
-            if (!training.waitFor(5, TimeUnit.MINUTES) || training.exitValue() != 0 || !Files.exists(cache)) {
-                training.destroyForcibly();
-                throw new IllegalStateException("aot-train failed; see " + dir.resolve("aot-train.log"));
-            }
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(interrupted);
+        }
+        int exit = AotTrainer.train(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, "dev.launchline.Main"), cache, System.out, System.err);
+        if (exit != 0) {
+            throw new IllegalStateException("the AOT training run failed (see above)");
         }
         System.out.println("AOT cache trained for the service: " + cache);
         return cache;

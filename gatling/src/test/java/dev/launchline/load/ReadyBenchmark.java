@@ -1,6 +1,7 @@
 package dev.launchline.load;
 
-import dev.launchline.db.EmbeddedPostgres;
+import dev.launchline.devstack.AotTrainer;
+import dev.launchline.devstack.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How long the service takes from {@code java -jar launchline.jar} to its first 200 on
- * {@code /readyz}, with and without JDK 25's AOT cache ({@code launchline aot-train}). Run it with
+ * {@code /readyz}, with and without JDK 25's AOT cache (trained by {@link AotTrainer}). Run it with
  * {@code ./mvnw -pl gatling -am verify -Pready -DskipTests}. The database is an embedded
  * PostgreSQL started beforehand with the schema already migrated (a deploy's database is up and
  * migrated too; first-time setup is not counted), mail goes to a local SMTP sink, so what is
@@ -70,11 +71,8 @@ public final class ReadyBenchmark {
                 System.out.println("aot: skipped, the AOT cache needs JDK 25 or later (this is " + Runtime.version() + ")");
             } else {
                 Path cache = dir.resolve("launchline.aot");
-                Process training = new ProcessBuilder(java.toString(), "-XX:AOTCacheOutput=" + cache, "-jar", jar.toString(),
-                        "aot-train").redirectErrorStream(true).redirectOutput(dir.resolve("aot-train.log").toFile()).start();
-                if (!training.waitFor(5, TimeUnit.MINUTES) || training.exitValue() != 0 || !Files.exists(cache)) {
-                    training.destroyForcibly();
-                    throw new IllegalStateException("aot-train failed; see " + dir.resolve("aot-train.log"));
+                if (AotTrainer.train(List.of(java.toString(), "-jar", jar.toString()), cache, System.out, System.err) != 0) {
+                    throw new IllegalStateException("the AOT training run failed (see above)");
                 }
                 List<Long> aot = new ArrayList<>();
                 for (int i = 0; i < starts; i++) {

@@ -1,4 +1,4 @@
-package dev.launchline.db;
+package dev.launchline.devstack;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.launchline.dev;
+package dev.launchline.devstack;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;

@@ -1,5 +1,6 @@
-package dev.launchline.dev;
+package dev.launchline.embedded;
 
+import dev.launchline.devstack.DevMailServer;
 import dev.launchline.http.Pages;
 import io.javalin.http.Context;
 
