@@ -2,7 +2,7 @@ package dev.launchline.support;
 
 import dev.launchline.Launchline;
 import dev.launchline.bots.BotDrops;
-import dev.launchline.dev.DevMailServer.CapturedMail;
+import dev.launchline.devstack.DevMailServer.CapturedMail;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
