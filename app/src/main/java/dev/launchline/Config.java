@@ -1,15 +1,19 @@
 package dev.launchline;
 
+import dev.launchline.funnel.Funnels;
 import dev.launchline.admin.AdminSettings;
 import dev.launchline.bots.BotDefenceSettings;
 import dev.launchline.config.ConfigException;
 import dev.launchline.config.Environment;
 import dev.launchline.config.EnvironmentVariables;
-import dev.launchline.config.Funnels;
 import dev.launchline.config.Secret;
+import dev.launchline.db.DatabaseSettings;
 import dev.launchline.edge.EdgeSettings;
 import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.health.HealthSettings;
+import dev.launchline.http.HttpSettings;
+import dev.launchline.mail.OutboxSettings;
+import dev.launchline.mail.SmtpSettings;
 import dev.launchline.ratelimit.RateLimitSettings;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -24,28 +28,27 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Everything the service is configured with, read once from the environment. Loading fails
- * with every problem at once, each naming the variable and never its value. Staging and
- * production never fall back to anything embedded: a missing database is an error there.
+ * Everything the service is configured with, read once from the environment. Each part reads its
+ * own variables in its own {@code *Settings} (next to the code that uses them); this record only
+ * composes them and holds what belongs to no single part. Loading fails with every problem at
+ * once, each naming the variable and never its value. Staging and production never fall back to
+ * anything embedded: a missing database is an error there.
  */
 public record Config(
         Environment environment,
-        String bindHost,
-        int port,
-        Http http,
+        HttpSettings http,
         URI publicBaseUrl,
-        Optional<Database> database,
-        Optional<Smtp> smtp,
+        Optional<DatabaseSettings> database,
+        Optional<SmtpSettings> smtp,
         String mailFrom,
         Optional<Secret> tokenSigningKey,
         Optional<Secret> previousTokenSigningKey,
         Funnels funnels,
-        Outbox outbox,
+        OutboxSettings outbox,
         Duration resendCooldown,
         Duration confirmationTokenTtl,
         Path dataDir,
         boolean migrateOnStart,
-        boolean jsonLogs,
         Optional<Path> emailTemplatesDir,
         EdgeSettings edge,
         RateLimitSettings rateLimits,
@@ -55,50 +58,7 @@ public record Config(
         Optional<Secret> metricsToken,
         HealthSettings health) {
 
-    /**
-     * An external PostgreSQL. Empty in dev/test means "start the embedded one". The migration
-     * user, when set, owns the schema and runs the migrations; the service's own user then
-     * only reads and writes rows (app/config/database-roles.sql).
-     */
-    public record Database(String jdbcUrl, Optional<String> user, Optional<Secret> password, int poolSize,
-                           Optional<String> migrationUser, Optional<Secret> migrationPassword) {
-
-        public Optional<dev.launchline.db.Database.MigrationRole> migrationRole() {
-            return migrationUser.map(name -> new dev.launchline.db.Database.MigrationRole(name,
-                    migrationPassword.map(Secret::reveal)));
-        }
-    }
-
-    /** An external SMTP server. Empty in dev/test means "start the in-process capturing one". */
-    public record Smtp(String host, int port, Optional<String> username, Optional<Secret> password,
-                       Security security, Duration timeout) {
-        public enum Security { NONE, STARTTLS, TLS }
-    }
-
-    /** How the mail worker delivers and retries. */
-    /**
-     * @param threads    Jetty's thread pool (HTTP_THREADS); four fewer requests run at once, so a few
-     *                   threads are always free to read new requests and turn them away when need be
-     * @param queueMax   requests that may wait for a turn (REQUEST_QUEUE_MAX); more get 503 at once
-     * @param queueWait  how long one may wait (REQUEST_QUEUE_WAIT_MS) before it gets 503
-     * @param maxConnections open connections (MAX_CONNECTIONS); past it no new one is accepted
-     *                   until one closes (they wait in the kernel's backlog, then time out)
-     */
-    public record Http(int threads, int queueMax, Duration queueWait, int maxConnections) {
-        public int activeRequests() {
-            return threads - 4;
-        }
-    }
-
-    /**
-     * @param shareWhenBusy percent of its time a sender may spend sending while requests are
-     *                      queueing for a slot; 100 never gives way
-     */
-    public record Outbox(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase, Duration retryMax,
-                         int senders, int shareWhenBusy) {
-    }
-
-    public static final int EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
+    public static final int EXIT_CONFIG = ConfigException.EXIT_CODE;
 
     public static Config load(EnvironmentVariables env) {
         String appEnv = env.get("APP_ENV", "dev").toLowerCase(Locale.ROOT);
@@ -109,23 +69,12 @@ public record Config(
         boolean embeddedAllowed = environment.allowsEmbeddedDefaults();
         String requiredWhy = "required when APP_ENV=" + environment.id();
 
-        int port = env.integer("PORT", 8080, 1, 65535);
-        // Requests are short and mostly wait on PostgreSQL (the pool, a commit's fsync): a few dozen
-        // at once keep the cores busy. Jetty's default of 200-odd let a spike pile up hundreds of
-        // threads until the heap ran out (issue 5); now past HTTP_THREADS - 4 at once requests wait
-        // without a thread, bounded by REQUEST_QUEUE_MAX and REQUEST_QUEUE_WAIT_MS. 32 threads were
-        // too few: under Gatling at 500 signups/s, p95 357 ms with 32 and 73 ms with 64.
-        int httpThreads = env.integer("HTTP_THREADS", 64, 8, 1000);
-        // Past what the threads can take, requests wait without a thread; these bound that wait, so an
-        // overload is answered "503 overloaded, retry" in microseconds instead of piling up (see OverloadShedding).
-        Http http = new Http(httpThreads, env.integer("REQUEST_QUEUE_MAX", 1000, 0, 1_000_000),
-                Duration.ofMillis(env.integer("REQUEST_QUEUE_WAIT_MS", 2000, 10, 60_000)),
-                env.integer("MAX_CONNECTIONS", 1000, 16, 1_000_000));
-        String bindHost = env.get("BIND_HOST", embeddedAllowed ? "127.0.0.1" : "0.0.0.0");
-        URI publicBaseUrl = publicBaseUrl(env, environment, port);
+        HttpSettings http = HttpSettings.load(env, environment);
+        URI publicBaseUrl = publicBaseUrl(env, environment, http.port());
 
-        Optional<Database> database = database(env, embeddedAllowed, requiredWhy);
-        Optional<Smtp> smtp = smtp(env, embeddedAllowed, requiredWhy);
+        Optional<String> required = embeddedAllowed ? Optional.empty() : Optional.of(requiredWhy);
+        Optional<DatabaseSettings> database = DatabaseSettings.load(env, required);
+        Optional<SmtpSettings> smtp = SmtpSettings.load(env, required);
         if (embeddedAllowed && !EmbeddedDefaults.available()) {
             // the production jar: dev and test may still run it, but only against real parts
             database.ifPresentOrElse(given -> { }, () -> env.missing("DATABASE_URL", EmbeddedDefaults.NOT_IN_THIS_BUILD));
@@ -158,19 +107,13 @@ public record Config(
 
         Funnels funnels = funnels(env, embeddedAllowed, requiredWhy, publicBaseUrl);
 
-        Outbox outbox = new Outbox(
-                env.integer("OUTBOX_MAX_ATTEMPTS", 10, 1, 100),
-                Duration.ofMillis(env.integer("OUTBOX_POLL_INTERVAL_MS", 1000, 10, 600_000)),
-                env.integer("OUTBOX_BATCH_SIZE", 50, 1, 1000),
-                Duration.ofMillis(env.integer("OUTBOX_RETRY_BASE_MS", 30_000, 10, 3_600_000)),
-                Duration.ofMillis(env.integer("OUTBOX_RETRY_MAX_MS", 3_600_000, 10, 86_400_000)),
-                env.integer("OUTBOX_SENDERS", 2, 1, 64),
-                env.integer("OUTBOX_SHARE_WHEN_BUSY", 20, 1, 100));
+        OutboxSettings outbox = OutboxSettings.load(env);
 
         Duration cooldown = Duration.ofSeconds(env.integer("RESEND_COOLDOWN_SECONDS", 600, 0, 86_400 * 7));
         Duration tokenTtl = Duration.ofHours(env.integer("CONFIRMATION_TOKEN_TTL_HOURS", 72, 1, 24 * 90));
         Path dataDir = Path.of(env.get("EMBEDDED_DATA_DIR", ".launchline")).toAbsolutePath();
         boolean migrateOnStart = env.bool("MIGRATE_ON_START", true);
+        // Main picks the logback configuration from it before anything logs; checked here so a typo fails the start
         String logFormat = env.get("LOG_FORMAT", embeddedAllowed ? "text" : "json");
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             env.problem("LOG_FORMAT", "must be text or json");
@@ -195,9 +138,9 @@ public record Config(
         if (!env.problems().isEmpty()) {
             throw new ConfigException(env.problems());
         }
-        return new Config(environment, bindHost, port, http, publicBaseUrl, database, smtp, mailFrom, signingKey,
+        return new Config(environment, http, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
-                logFormat.equals("json"), templates, edge, rateLimits, bots, admin,
+                templates, edge, rateLimits, bots, admin,
                 sentryDsn, metricsToken, health);
     }
 
@@ -224,53 +167,6 @@ public record Config(
             env.problem("PUBLIC_BASE_URL", "must be an absolute http(s) URL");
             return URI.create("http://localhost:" + port);
         }
-    }
-
-    private static Optional<Database> database(EnvironmentVariables env, boolean embeddedAllowed, String why) {
-        Optional<String> url = env.get("DATABASE_URL");
-        Optional<Secret> password = env.secret("DATABASE_PASSWORD");
-        int poolSize = env.integer("DATABASE_POOL_SIZE", 10, 1, 200);
-        if (url.isEmpty()) {
-            if (!embeddedAllowed) {
-                env.missing("DATABASE_URL", why + "; e.g. jdbc:postgresql://db.internal:5432/launchline");
-            }
-            return Optional.empty();
-        }
-        if (!url.get().startsWith("jdbc:postgresql://")) {
-            env.problem("DATABASE_URL", "must start with jdbc:postgresql://");
-        } else if (url.get().toLowerCase(Locale.ROOT).contains("password=")) {
-            // a password inside the URL ends up in connection-pool logs and error messages
-            env.problem("DATABASE_URL", "must not contain the password; set DATABASE_PASSWORD instead");
-        }
-        Optional<String> migrationUser = env.get("DATABASE_MIGRATION_USER");
-        Optional<Secret> migrationPassword = env.secret("DATABASE_MIGRATION_PASSWORD");
-        if (migrationPassword.isPresent() && migrationUser.isEmpty()) {
-            env.problem("DATABASE_MIGRATION_PASSWORD", "set DATABASE_MIGRATION_USER too");
-        }
-        return Optional.of(new Database(url.get(), env.get("DATABASE_USER"), password, poolSize, migrationUser,
-                migrationPassword));
-    }
-
-    private static Optional<Smtp> smtp(EnvironmentVariables env, boolean embeddedAllowed, String why) {
-        Optional<String> host = env.get("SMTP_HOST");
-        Optional<Secret> password = env.secret("SMTP_PASSWORD");
-        int port = env.integer("SMTP_PORT", 587, 1, 65535);
-        int timeoutMs = env.integer("SMTP_TIMEOUT_MS", 10_000, 100, 300_000);
-        String security = env.get("SMTP_SECURITY", "starttls").toUpperCase(Locale.ROOT);
-        Smtp.Security parsedSecurity = Smtp.Security.STARTTLS;
-        try {
-            parsedSecurity = Smtp.Security.valueOf(security);
-        } catch (IllegalArgumentException unknown) {
-            env.problem("SMTP_SECURITY", "must be one of starttls, tls, none");
-        }
-        if (host.isEmpty()) {
-            if (!embeddedAllowed) {
-                env.missing("SMTP_HOST", why);
-            }
-            return Optional.empty();
-        }
-        return Optional.of(new Smtp(host.get(), port, env.get("SMTP_USERNAME"), password, parsedSecurity,
-                Duration.ofMillis(timeoutMs)));
     }
 
     private static Funnels funnels(EnvironmentVariables env, boolean embeddedAllowed, String why, URI base) {

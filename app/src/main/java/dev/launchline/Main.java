@@ -1,26 +1,27 @@
 package dev.launchline;
 
 import ch.qos.logback.classic.LoggerContext;
-import org.slf4j.LoggerFactory;
-
 import dev.launchline.admin.AdminTokenCommand;
 import dev.launchline.config.ConfigException;
 import dev.launchline.config.EnvironmentVariables;
-import dev.launchline.db.Database;
 import dev.launchline.config.Secret;
+import dev.launchline.db.Database;
+import dev.launchline.db.DatabaseSettings;
+import dev.launchline.embedded.EmbeddedDatabase;
+import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.health.BuildInfo;
 import dev.launchline.smoke.SmokeCommand;
-
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.UnconfirmedSignupPurge;
-import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.ToIntFunction;
 
 /**
  * {@code launchline [serve | check-config | migrate | purge-unconfirmed | admin-token | smoke | version]}. Reads the configuration,
@@ -73,7 +74,31 @@ public final class Main {
 
     /** {@code launchline admin-token ...}; returns the exit code instead of exiting, for tests. */
     public static int adminToken(String[] args, EnvironmentVariables env, PrintStream out, PrintStream err) {
-        return AdminTokenCommand.run(List.of(args).subList(1, args.length), env, out, err);
+        return AdminTokenCommand.run(List.of(args).subList(1, args.length), work -> withDatabase(Config.load(env), work),
+                out, err);
+    }
+
+    /** The configured database (or the embedded one, in dev) for one command, migrated if MIGRATE_ON_START. */
+    private static int withDatabase(Config config, ToIntFunction<Database> work) {
+        Optional<EmbeddedDatabase> embedded = Optional.empty();
+        try {
+            Database database;
+            if (config.database().isPresent()) {
+                DatabaseSettings db = config.database().get();
+                database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2);
+            } else {
+                embedded = Optional.of(EmbeddedDefaults.startPostgres(config.dataDir()));
+                database = new Database(embedded.get().jdbcUrl(), Optional.of("postgres"), Optional.empty(), 2);
+            }
+            try (database) {
+                if (config.migrateOnStart()) {
+                    database.migrate();
+                }
+                return work.applyAsInt(database);
+            }
+        } finally {
+            embedded.ifPresent(EmbeddedDatabase::close);
+        }
     }
 
     /** {@code launchline smoke ...}; returns the exit code instead of exiting, for tests. Needs no Config. */
@@ -111,7 +136,7 @@ public final class Main {
         String base = config.publicBaseUrl().toString();
         StringBuilder banner = new StringBuilder()
                 .append("\nLaunchline is running (APP_ENV=").append(config.environment().id())
-                .append(", listening on ").append(config.bindHost()).append(':').append(service.port()).append(")\n")
+                .append(", listening on ").append(config.http().bindHost()).append(':').append(service.port()).append(")\n")
                 .append("  Signup API   POST ").append(base).append("/api/v1/waitlists/{slug}/signups\n")
                 .append("  Contact API  POST ").append(base).append("/api/v1/forms/{slug}/submissions\n")
                 .append("  Readiness    ").append(base).append("/readyz\n");
@@ -128,7 +153,7 @@ public final class Main {
     }
 
     private static void migrate(Config config) {
-        Config.Database db = config.database().orElse(null);
+        DatabaseSettings db = config.database().orElse(null);
         if (db == null) {
             System.err.println("launchline: migrate needs DATABASE_URL (the embedded database migrates itself on start)");
             System.exit(Config.EXIT_CONFIG);
@@ -141,7 +166,7 @@ public final class Main {
 
     /** The service does this hourly by itself; the command is for operators who want it now. */
     private static void purgeUnconfirmed(Config config) {
-        Config.Database db = config.database().orElse(null);
+        DatabaseSettings db = config.database().orElse(null);
         if (db == null) {
             System.err.println("launchline: purge-unconfirmed needs DATABASE_URL");
             System.exit(Config.EXIT_CONFIG);

@@ -10,6 +10,7 @@ import dev.launchline.metrics.RateLimitMetrics;
 import dev.launchline.ratelimit.Decision;
 import dev.launchline.ratelimit.Limit;
 import dev.launchline.ratelimit.RateLimiter;
+import dev.launchline.http.Guard;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * a client over the limit gets 429 before its token is even looked at, so guessing costs us
  * no database work beyond the limit. A correct token from another client is unaffected.
  */
-public final class AdminAuthenticator {
+public final class AdminAuthenticator implements Guard {
     private static final Logger log = LoggerFactory.getLogger(AdminAuthenticator.class);
     private static final String TOKEN_ATTRIBUTE = "launchline.adminToken";
     private static final String CHALLENGE = "Bearer realm=\"launchline-admin\"";
@@ -55,8 +56,14 @@ public final class AdminAuthenticator {
         this.clock = clock;
     }
 
-    /** Before-handler for {@code /api/v1/admin/*}. */
-    public void authenticate(Context ctx) {
+    @Override
+    public Stage stage() {
+        return Stage.AUTHENTICATION;
+    }
+
+    /** The guard of every admin route: GET and HEAD need a read token, anything else a write token. */
+    @Override
+    public void check(Context ctx) {
         ClientAddress client = ClientAddresses.of(ctx);
         Instant now = clock.instant();
         Instant until = blockedUntil.getIfPresent(client.limitKey());

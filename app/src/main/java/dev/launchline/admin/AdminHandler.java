@@ -1,5 +1,7 @@
 package dev.launchline.admin;
 
+import dev.launchline.http.Routes;
+import dev.launchline.http.Guard;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,5 +113,21 @@ public final class AdminHandler {
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
         ctx.header("X-Content-Type-Options", "nosniff");
+    }
+
+    /** The admin API: every route behind the admin token (GET needs read, the rest write). */
+    public Routes routes(Guard admin) {
+        return routes -> routes.gateUnknownPaths("/api/v1/admin/", admin)
+                .get("/api/v1/admin/signups", this::listSignups, admin)
+                .get("/api/v1/admin/signups/export", this::exportSignups, admin)
+                .get("/api/v1/admin/signups/{id}", this::getSignup, admin)
+                .delete("/api/v1/admin/signups/{id}", this::eraseSignup, admin)
+                .post("/api/v1/admin/signups/{id}/resend-confirmation", this::resendConfirmation, admin)
+                .post("/api/v1/admin/signups/{id}/invite", this::markInvited, admin)
+                .get("/api/v1/admin/leads", this::listLeads, admin)
+                .get("/api/v1/admin/leads/export", this::exportLeads, admin)
+                .get("/api/v1/admin/leads/{id}", this::getLead, admin)
+                .delete("/api/v1/admin/leads/{id}", this::eraseLead, admin)
+                .get("/api/v1/admin/audit", this::auditLog, admin);
     }
 }

@@ -1,12 +1,12 @@
 package dev.launchline.admin;
 
+import dev.launchline.funnel.Waitlist;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.waitlist.SignupFilter;
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.SignupSearchRepository;
-import dev.launchline.waitlist.Waitlist;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
 import org.jooq.DSLContext;

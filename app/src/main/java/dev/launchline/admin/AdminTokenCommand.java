@@ -1,12 +1,7 @@
 package dev.launchline.admin;
 
-import dev.launchline.Config;
 import dev.launchline.config.ConfigException;
-import dev.launchline.config.EnvironmentVariables;
-import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
-import dev.launchline.embedded.EmbeddedDatabase;
-import dev.launchline.embedded.EmbeddedDefaults;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * {@code launchline admin-token create --name NAME --scope read|write | list | revoke --name NAME}.
@@ -40,7 +36,7 @@ public final class AdminTokenCommand {
     }
 
     /** @param args the words after {@code admin-token} */
-    public static int run(List<String> args, EnvironmentVariables env, PrintStream out, PrintStream err) {
+    public static int run(List<String> args, DatabaseSession database, PrintStream out, PrintStream err) {
         if (args.isEmpty() || !List.of("create", "list", "revoke").contains(args.get(0))) {
             err.print(HELP);
             return USAGE;
@@ -67,43 +63,36 @@ public final class AdminTokenCommand {
             return USAGE;
         }
 
-        Config config;
         try {
-            config = Config.load(env);
+            return database.with(db -> {
+                AdminTokens tokens = new AdminTokens(db.dsl(), new AdminTokenRepository(), new AuditRepository(),
+                        Clock.systemUTC());
+                try {
+                    return switch (action) {
+                        case "create" -> create(tokens, options.get().get("--name"), scope.orElseThrow(), out);
+                        case "revoke" -> revoke(tokens, options.get().get("--name"), out);
+                        default -> list(tokens, out);
+                    };
+                } catch (AdminTokens.TokenException refused) {
+                    err.println("launchline: " + refused.getMessage());
+                    return USAGE;
+                }
+            });
         } catch (ConfigException invalid) {
             err.println("launchline: the configuration is invalid:");
             invalid.problems().forEach(problem -> err.println("  - " + problem));
-            return Config.EXIT_CONFIG;
+            return ConfigException.EXIT_CODE;
         }
-        Optional<EmbeddedDatabase> embedded = Optional.empty();
-        try {
-            Database database;
-            Optional<Config.Database> external = config.database();
-            if (external.isPresent()) {
-                Config.Database db = external.get();
-                database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2);
-            } else {
-                embedded = Optional.of(EmbeddedDefaults.startPostgres(config.dataDir()));
-                database = new Database(embedded.get().jdbcUrl(), Optional.of("postgres"), Optional.empty(), 2);
-            }
-            try (database) {
-                if (config.migrateOnStart()) {
-                    database.migrate();
-                }
-                AdminTokens tokens = new AdminTokens(database.dsl(), new AdminTokenRepository(), new AuditRepository(),
-                        Clock.systemUTC());
-                return switch (action) {
-                    case "create" -> create(tokens, options.get().get("--name"), scope.orElseThrow(), out);
-                    case "revoke" -> revoke(tokens, options.get().get("--name"), out);
-                    default -> list(tokens, out);
-                };
-            } catch (AdminTokens.TokenException refused) {
-                err.println("launchline: " + refused.getMessage());
-                return USAGE;
-            }
-        } finally {
-            embedded.ifPresent(EmbeddedDatabase::close);
-        }
+    }
+
+    /**
+     * The service's database as configured (the embedded one in dev), open for one piece of work
+     * and closed after it; built by the caller, which knows the whole configuration.
+     */
+    @FunctionalInterface
+    public interface DatabaseSession {
+        /** @throws ConfigException when the configuration is invalid */
+        int with(ToIntFunction<Database> work);
     }
 
     private static int create(AdminTokens tokens, String name, AdminScope scope, PrintStream out) {

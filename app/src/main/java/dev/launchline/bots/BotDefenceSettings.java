@@ -1,8 +1,8 @@
 package dev.launchline.bots;
 
+import dev.launchline.funnel.Funnels;
 import dev.launchline.config.Environment;
 import dev.launchline.config.EnvironmentVariables;
-import dev.launchline.config.Funnels;
 import dev.launchline.config.Secret;
 
 import java.net.URI;

@@ -1,5 +1,7 @@
 package dev.launchline.bots;
 
+import dev.launchline.http.Routes;
+import dev.launchline.http.Guard;
 import io.javalin.http.Context;
 
 import java.util.Map;
@@ -26,5 +28,10 @@ public final class FormTokenHandler {
     /** The values a server-rendered form needs: a fresh token and the honeypot's name. */
     public Map<String, String> formFields() {
         return Map.of("form_token", formTokens.issue(), "honeypot_field", settings.honeypotField());
+    }
+
+    /** GET /api/v1/form-token: a landing page asks for one before it shows the form. */
+    public Routes routes(Guard funnelOrigins) {
+        return routes -> routes.get("/api/v1/form-token", this::issue, funnelOrigins);
     }
 }

@@ -1,5 +1,6 @@
 package dev.launchline.dashboard;
 
+import dev.launchline.http.Routes;
 import dev.launchline.http.ApiException;
 import io.javalin.http.Context;
 
@@ -100,5 +101,11 @@ public final class DashboardPage {
 
     private static String contentType(String name) {
         return name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+    }
+
+    /** A page without data or token: it asks for a token and calls the stats API. */
+    public Routes routes() {
+        return routes -> routes.get("/admin", this::page)
+                .get("/admin/assets/{version}/{name}", this::asset);
     }
 }

@@ -1,5 +1,7 @@
 package dev.launchline.dashboard;
 
+import dev.launchline.http.Routes;
+import dev.launchline.http.Guard;
 import dev.launchline.http.ApiException;
 import io.javalin.http.Context;
 
@@ -44,5 +46,9 @@ public final class StatsHandler {
             // answered below, like a number out of range
         }
         throw ApiException.validation(Map.of("days", DAYS_EXPECTED));
+    }
+
+    public Routes routes(Guard admin) {
+        return routes -> routes.get("/api/v1/admin/stats", this::stats, admin);
     }
 }

@@ -1,9 +1,9 @@
 package dev.launchline.edge;
 
-import dev.launchline.config.Funnels;
+import dev.launchline.funnel.Funnels;
 import dev.launchline.http.ApiException;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
+import dev.launchline.http.Guard;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -27,12 +27,30 @@ public final class CrossOrigin {
     private CrossOrigin() {
     }
 
-    /** A before-handler for one route: refuses foreign browser posts, adds CORS headers for allowed origins. */
-    public static Handler guard(Function<Context, Set<String>> allowedOrigins) {
-        return ctx -> {
-            if (ctx.method().name().equals("OPTIONS")) {
-                return; // the preflight handler answers
+    /**
+     * The guard of a route that browsers may call from the given origins: refuses foreign browser
+     * posts, adds CORS headers for allowed origins, and answers the route's preflight.
+     */
+    public static Guard.Preflighted guard(Function<Context, Set<String>> allowedOrigins) {
+        return new Guard.Preflighted() {
+            @Override
+            public Stage stage() {
+                return Stage.ORIGIN;
             }
+
+            @Override
+            public void check(Context ctx) {
+                refuseForeign(ctx, allowedOrigins);
+            }
+
+            @Override
+            public void preflight(Context ctx) {
+                answerPreflight(ctx, allowedOrigins);
+            }
+        };
+    }
+
+    private static void refuseForeign(Context ctx, Function<Context, Set<String>> allowedOrigins) {
             boolean unsafe = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
             String origin = ctx.header("Origin");
             if (origin != null) {
@@ -51,12 +69,10 @@ public final class CrossOrigin {
                     throw foreign();
                 }
             }
-        };
     }
 
     /** Answers a CORS preflight (OPTIONS) for one route. */
-    public static Handler preflight(Function<Context, Set<String>> allowedOrigins) {
-        return ctx -> {
+    private static void answerPreflight(Context ctx, Function<Context, Set<String>> allowedOrigins) {
             String origin = ctx.header("Origin");
             if (origin == null || !allowed(ctx, origin.toLowerCase(Locale.ROOT), allowedOrigins.apply(ctx))) {
                 throw foreign();
@@ -66,7 +82,6 @@ public final class CrossOrigin {
             ctx.header("Access-Control-Allow-Headers", ALLOWED_HEADERS);
             ctx.header("Access-Control-Max-Age", "600");
             ctx.status(204);
-        };
     }
 
     /** Listed, or our own host: a page we served posting back to us is same-origin whatever the base URL says. */

@@ -1,8 +1,9 @@
 package dev.launchline.edge;
 
-import dev.launchline.config.Funnels;
-import dev.launchline.lead.ContactForm;
-import dev.launchline.waitlist.Waitlist;
+import dev.launchline.funnel.Funnels;
+import dev.launchline.funnel.ContactForm;
+import dev.launchline.funnel.Waitlist;
+import dev.launchline.http.Guard;
 
 import java.net.URI;
 import java.util.LinkedHashSet;
@@ -49,6 +50,21 @@ public final class OriginPolicy {
 
     public Set<String> forAnyFunnel() {
         return anyFunnel;
+    }
+
+    /** For a waitlist's signup endpoint ({slug} in its path). */
+    public Guard.Preflighted waitlistSignups() {
+        return CrossOrigin.guard(ctx -> forWaitlist(ctx.pathParam("slug")));
+    }
+
+    /** For a contact form's submission endpoint ({slug} in its path). */
+    public Guard.Preflighted formSubmissions() {
+        return CrossOrigin.guard(ctx -> forForm(ctx.pathParam("slug")));
+    }
+
+    /** For the endpoints and pages reached from email links, and the form token. */
+    public Guard.Preflighted anyFunnel() {
+        return CrossOrigin.guard(ctx -> forAnyFunnel());
     }
 
     private static Set<String> waitlistOrigins(Waitlist waitlist, String own) {

@@ -2,10 +2,13 @@ package dev.launchline.embedded;
 
 import dev.launchline.devstack.DevMailServer;
 import dev.launchline.http.Pages;
+import dev.launchline.http.Routes;
 import io.javalin.http.Context;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +23,19 @@ public final class DevMailHandler {
     public DevMailHandler(Supplier<List<DevMailServer.CapturedMail>> mail, Pages pages) {
         this.mail = mail;
         this.pages = pages;
+    }
+
+    /**
+     * The dev inbox, and the demo landing page at / (plain HTML forms for the demo waitlist and
+     * contact form, with the bot-defence fields a real landing page would carry).
+     */
+    public Routes routes(Supplier<Map<String, String>> formFields) {
+        return routes -> routes.get("/_dev/mail", this::list)
+                .get("/", ctx -> {
+                    Map<String, String> page = new HashMap<>(formFields.get());
+                    page.put("ref", Optional.ofNullable(ctx.queryParam("ref")).orElse("")); // referral links land here
+                    ctx.html(pages.render("dev-home", "Launchline", page));
+                });
     }
 
     public void list(Context ctx) {

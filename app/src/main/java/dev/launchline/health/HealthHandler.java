@@ -1,5 +1,7 @@
 package dev.launchline.health;
 
+import dev.launchline.http.Routes;
+import dev.launchline.http.Guard;
 import dev.launchline.config.Environment;
 import dev.launchline.db.Database;
 import io.javalin.http.Context;
@@ -110,5 +112,13 @@ public final class HealthHandler {
                 "build_time", build.buildTime(),
                 "release", build.release(),
                 "environment", environment.id()));
+    }
+
+    /** Liveness, readiness and version are open (probes and load balancers call them); the admin copy is not. */
+    public Routes routes(Guard admin) {
+        return routes -> routes.get("/healthz", this::live)
+                .get("/readyz", this::ready)
+                .get("/version", this::version)
+                .get("/api/v1/admin/health", this::ready, admin);
     }
 }

@@ -1,6 +1,5 @@
 package dev.launchline.http;
 
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -34,8 +33,8 @@ public final class ApiDescription {
         }
     }
 
-    public void register(JavalinConfig config) {
-        config.routes.get(PATH, this::serve);
+    public Routes routes() {
+        return routes -> routes.get(PATH, this::serve);
     }
 
     private void serve(Context ctx) {

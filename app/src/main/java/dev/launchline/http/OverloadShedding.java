@@ -1,6 +1,5 @@
 package dev.launchline.http;
 
-import dev.launchline.Config;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Load shedding, in front of everything else (Jetty's QoSHandler). At most
- * {@link Config.Http#activeRequests()} requests are handled at once; the others wait for a turn
+ * {@link HttpSettings#activeRequests()} requests are handled at once; the others wait for a turn
  * without holding a thread, at most REQUEST_QUEUE_MAX of them and each at most
  * REQUEST_QUEUE_WAIT_MS. Past that the answer is 503 {@code overloaded} with Retry-After, sent in
  * microseconds: a spike beyond what the instance can do gets fast refusals a client (or the
@@ -45,7 +44,7 @@ public final class OverloadShedding extends QoSHandler {
     private final LongAdder shed = new LongAdder();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-    public OverloadShedding(Config.Http limits, MeterRegistry registry) {
+    public OverloadShedding(HttpSettings limits, MeterRegistry registry) {
         setMaxRequestCount(limits.activeRequests());
         setMaxSuspendedRequestCount(limits.queueMax());
         setMaxSuspend(limits.queueWait());

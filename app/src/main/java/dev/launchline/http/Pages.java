@@ -49,4 +49,10 @@ public final class Pages {
         }
         return new InputStreamReader(in, StandardCharsets.UTF_8);
     }
+
+    /** Where a plain HTML form post lands (a signup, or ?form= a contact form). */
+    public Routes thanksPage() {
+        return routes -> routes.get("/thanks", ctx -> ctx.html(render("thanks", "Thank you",
+                Map.of("form", ctx.queryParam("form") != null))));
+    }
 }

@@ -1,5 +1,8 @@
 package dev.launchline.lead;
 
+import dev.launchline.funnel.ContactForm;
+import dev.launchline.http.Routes;
+import dev.launchline.http.Guard;
 import dev.launchline.bots.BotDefence;
 import dev.launchline.bots.BotSignals;
 import dev.launchline.edge.ClientAddresses;
@@ -54,5 +57,10 @@ public final class LeadHandler {
             return;
         }
         ctx.status(202).json(Map.of("status", "accepted", "message", "Thanks! We will get back to you soon."));
+    }
+
+    /** POST /api/v1/forms/{slug}/submissions, from the browser origins the form allows, limited per client. */
+    public Routes routes(Guard formOrigins, Guard submissionsPerClient) {
+        return routes -> routes.post("/api/v1/forms/{slug}/submissions", this::submit, formOrigins, submissionsPerClient);
     }
 }

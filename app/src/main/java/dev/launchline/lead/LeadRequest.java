@@ -1,5 +1,6 @@
 package dev.launchline.lead;
 
+import dev.launchline.funnel.ContactForm;
 import dev.launchline.email.EmailAddress;
 import dev.launchline.funnel.Attribution;
 import dev.launchline.http.Fields;

@@ -1,5 +1,6 @@
 package dev.launchline.lead;
 
+import dev.launchline.funnel.ContactForm;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutgoingEmail;

@@ -1,6 +1,5 @@
 package dev.launchline.mail;
 
-import dev.launchline.Config;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import dev.launchline.metrics.MailMetrics;
 import jakarta.mail.MessagingException;
@@ -63,7 +62,7 @@ public final class OutboxWorker implements AutoCloseable {
 
     private final OutboxRepository outbox;
     private final SmtpMailer mailer;
-    private final Config.Outbox settings;
+    private final OutboxSettings settings;
     private final String workerId;
     private final DeadLetterListener deadLetters;
     private final MailThrottle throttle;
@@ -81,7 +80,7 @@ public final class OutboxWorker implements AutoCloseable {
      * @param requestsQueued how many requests have had to wait for a slot since the service
      *                       started (OverloadShedding); while that grows, the sender gives way
      */
-    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
+    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, OutboxSettings settings, String workerId,
                         DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
                         LongSupplier requestsQueued) {
         this.requestsQueued = requestsQueued;

@@ -1,6 +1,5 @@
 package dev.launchline.mail;
 
-import dev.launchline.Config;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -35,11 +34,11 @@ public final class SmtpMailer {
 
 
     private final Session session;
-    private final Config.Smtp smtp;
+    private final SmtpSettings smtp;
 
-    public SmtpMailer(Config.Smtp smtp) {
+    public SmtpMailer(SmtpSettings smtp) {
         this.smtp = smtp;
-        String protocol = smtp.security() == Config.Smtp.Security.TLS ? "smtps" : "smtp";
+        String protocol = smtp.security() == SmtpSettings.Security.TLS ? "smtps" : "smtp";
         Properties properties = new Properties();
         properties.put("mail.transport.protocol", protocol);
         properties.put("mail." + protocol + ".host", smtp.host());
@@ -51,11 +50,11 @@ public final class SmtpMailer {
         properties.put("mail." + protocol + ".writetimeout", timeout);
         properties.put("mail." + protocol + ".executor.writetimeout", WriteDeadlines.SHARED); // see there why
         properties.put("mail." + protocol + ".auth", String.valueOf(smtp.username().isPresent()));
-        if (smtp.security() == Config.Smtp.Security.STARTTLS) {
+        if (smtp.security() == SmtpSettings.Security.STARTTLS) {
             properties.put("mail.smtp.starttls.enable", "true");
             properties.put("mail.smtp.starttls.required", "true");
         }
-        if (smtp.security() != Config.Smtp.Security.NONE) {
+        if (smtp.security() != SmtpSettings.Security.NONE) {
             properties.put("mail." + protocol + ".ssl.checkserveridentity", "true");
         }
         this.session = Session.getInstance(properties);

@@ -1,5 +1,6 @@
 package dev.launchline.metrics;
 
+import dev.launchline.http.Routes;
 import dev.launchline.config.Secret;
 import dev.launchline.http.ApiException;
 import io.javalin.http.Context;
@@ -37,5 +38,10 @@ public final class MetricsHandler {
             }
         }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+
+    /** GET /metrics; its own bearer token (METRICS_TOKEN), since scrapers are not admins. */
+    public Routes routes() {
+        return routes -> routes.get("/metrics", this::scrape);
     }
 }

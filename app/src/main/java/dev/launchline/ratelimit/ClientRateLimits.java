@@ -1,17 +1,16 @@
 package dev.launchline.ratelimit;
 
 import dev.launchline.edge.ClientAddresses;
+import dev.launchline.http.Guard;
 import dev.launchline.metrics.RateLimitMetrics;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
-import io.javalin.http.HandlerType;
 
 import java.util.Optional;
 
 /**
- * Limits per client IP (IPv6: per /64), one bucket per kind of route, checked in a
- * before-handler: a refused request has not been read, parsed or stored. Allowed answers carry
- * the RateLimit headers too. Health endpoints are never given one of these.
+ * Limits per client IP (IPv6: per /64), one bucket per kind of route, each a {@link Guard} the
+ * route is registered with: a refused request has not been read, parsed or stored. Allowed
+ * answers carry the RateLimit headers too. Health endpoints are never given one of these.
  */
 public final class ClientRateLimits {
     private final RateLimiter limiter;
@@ -24,30 +23,25 @@ public final class ClientRateLimits {
         this.metrics = metrics;
     }
 
-    public Handler signups() {
-        return perClient(settings.signupsPerClient(), HandlerType.POST, "Too many sign-ups from your network in a short time.");
+    public Guard signups() {
+        return perClient(settings.signupsPerClient(), "Too many sign-ups from your network in a short time.");
     }
 
-    public Handler formSubmissions() {
-        return perClient(settings.formsPerClient(), HandlerType.POST, "Too many messages from your network in a short time.");
+    public Guard formSubmissions() {
+        return perClient(settings.formsPerClient(), "Too many messages from your network in a short time.");
     }
 
-    /** Confirm, unsubscribe and erase: the buttons behind email links. */
-    public Handler emailLinks() {
-        return perClient(settings.emailLinksPerClient(), HandlerType.POST, "Too many requests from your network in a short time.");
+    /** Confirm, unsubscribe and erase: the buttons behind email links (their pages are not limited). */
+    public Guard emailLinks() {
+        return perClient(settings.emailLinksPerClient(), "Too many requests from your network in a short time.");
     }
 
-    public Handler statusLookups() {
-        return perClient(settings.statusPerClient(), HandlerType.GET, "Too many status lookups from your network in a short time.");
+    public Guard statusLookups() {
+        return perClient(settings.statusPerClient(), "Too many status lookups from your network in a short time.");
     }
 
-    private Handler perClient(Optional<Limit> limit, HandlerType method, String refusal) {
-        return ctx -> {
-            if (limit.isEmpty() || ctx.method() != method) {
-                return;
-            }
-            check(ctx, limit.get(), refusal);
-        };
+    private Guard perClient(Optional<Limit> limit, String refusal) {
+        return Guard.of(Guard.Stage.CLIENT_LIMIT, ctx -> limit.ifPresent(given -> check(ctx, given, refusal)));
     }
 
     private void check(Context ctx, Limit limit, String refusal) {

@@ -1,7 +1,6 @@
 package dev.launchline.ratelimit;
 
 import dev.launchline.mail.MailThrottle;
-import dev.launchline.waitlist.WaitlistEmails;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -19,15 +18,18 @@ public final class ConfirmationMailCeiling implements MailThrottle {
     private final RateLimiter limiter;
     private final Optional<Limit> ceiling;
     private final AtomicLong heldBack = new AtomicLong();
+    private final String confirmationKind;
 
-    public ConfirmationMailCeiling(RateLimiter limiter, RateLimitSettings settings) {
+    /** @param confirmationKind the outbox kind of the confirmation emails (the waitlist names it) */
+    public ConfirmationMailCeiling(RateLimiter limiter, RateLimitSettings settings, String confirmationKind) {
         this.limiter = limiter;
+        this.confirmationKind = confirmationKind;
         this.ceiling = settings.confirmationMails();
     }
 
     @Override
     public Duration holdBack(String kind) {
-        if (ceiling.isEmpty() || !WaitlistEmails.CONFIRM.equals(kind)) {
+        if (ceiling.isEmpty() || !confirmationKind.equals(kind)) {
             return Duration.ZERO;
         }
         Decision decision = limiter.tryConsume(ceiling.get(), GLOBAL);

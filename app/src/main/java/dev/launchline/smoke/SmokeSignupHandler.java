@@ -1,11 +1,13 @@
 package dev.launchline.smoke;
 
+import dev.launchline.funnel.Waitlist;
+import dev.launchline.http.Routes;
+import dev.launchline.http.Guard;
 import dev.launchline.admin.AdminAuthenticator;
 import dev.launchline.email.EmailAddress;
 import dev.launchline.http.ApiException;
 import dev.launchline.http.Fields;
 import dev.launchline.http.RequestBody;
-import dev.launchline.waitlist.Waitlist;
 import dev.launchline.waitlist.Waitlists;
 import io.javalin.http.Context;
 
@@ -56,5 +58,12 @@ public final class SmokeSignupHandler {
             throw ApiException.notFound("This smoke-check signup");
         }
         return Long.parseLong(raw);
+    }
+
+    /** The synthetic smoke check (launchline smoke): create a test signup, watch its mail, delete it. */
+    public Routes routes(Guard admin) {
+        return routes -> routes.post("/api/v1/admin/smoke-signups", this::create, admin)
+                .get("/api/v1/admin/smoke-signups/{id}", this::status, admin)
+                .delete("/api/v1/admin/smoke-signups/{id}", this::delete, admin);
     }
 }

@@ -1,5 +1,6 @@
 package dev.launchline.smoke;
 
+import dev.launchline.funnel.Waitlist;
 import dev.launchline.admin.Actor;
 import dev.launchline.admin.AuditRepository;
 import dev.launchline.db.schema.tables.records.SignupRecord;
@@ -7,7 +8,6 @@ import dev.launchline.email.EmailAddress;
 import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.waitlist.SignupRepository;
-import dev.launchline.waitlist.Waitlist;
 import dev.launchline.waitlist.WaitlistEmails;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;

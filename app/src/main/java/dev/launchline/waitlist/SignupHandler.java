@@ -1,5 +1,6 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.funnel.Waitlist;
 import dev.launchline.bots.BotDefence;
 import dev.launchline.bots.BotSignals;
 import dev.launchline.edge.ClientAddress;

@@ -1,5 +1,6 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.funnel.Waitlist;
 import dev.launchline.email.EmailAddress;
 import dev.launchline.funnel.Attribution;
 import dev.launchline.http.Fields;

@@ -1,5 +1,6 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.funnel.Waitlist;
 import dev.launchline.bots.ReferralGuard;
 import dev.launchline.db.GroupCommit;
 import dev.launchline.db.schema.tables.records.SignupRecord;

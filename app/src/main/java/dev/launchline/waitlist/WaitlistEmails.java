@@ -1,5 +1,6 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.funnel.Waitlist;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutgoingEmail;

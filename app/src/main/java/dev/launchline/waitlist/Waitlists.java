@@ -1,5 +1,6 @@
 package dev.launchline.waitlist;
 
+import dev.launchline.funnel.Waitlist;
 import dev.launchline.http.ApiException;
 
 import java.util.List;

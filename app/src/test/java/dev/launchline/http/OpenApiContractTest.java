@@ -1,5 +1,6 @@
 package dev.launchline.http;
 
+import dev.launchline.funnel.Waitlist;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.launchline.Main;
 import dev.launchline.config.EnvironmentVariables;

@@ -83,9 +83,9 @@ class OutboxTest {
                         Optional.empty(), "Mail " + i, "text", "<p>html</p>", Optional.empty());
                 outbox.enqueue(database.dsl(), email, null, null);
             }
-            Config.Smtp settings = new Config.Smtp("127.0.0.1", smtpPort, Optional.empty(), Optional.empty(),
-                    Config.Smtp.Security.NONE, Duration.ofSeconds(5));
-            Config.Outbox small = oneSender(5, Duration.ofMillis(10), 7, Duration.ofMillis(100), Duration.ofSeconds(1));
+            SmtpSettings settings = new SmtpSettings("127.0.0.1", smtpPort, Optional.empty(), Optional.empty(),
+                    SmtpSettings.Security.NONE, Duration.ofSeconds(5));
+            OutboxSettings small = oneSender(5, Duration.ofMillis(10), 7, Duration.ofMillis(100), Duration.ofSeconds(1));
             List<CompletableFuture<Void>> workers = new ArrayList<>();
             for (String name : List.of("worker-a", "worker-b")) {
                 OutboxWorker worker = worker(outbox, new SmtpMailer(settings), small, name, (e, r) -> { });
@@ -114,7 +114,7 @@ class OutboxTest {
              RejectingSmtpServer temporary = new RejectingSmtpServer("451 4.3.0 try again later")) {
             database.migrate();
             OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
-            Config.Outbox settings = oneSender(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
+            OutboxSettings settings = oneSender(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
             List<String> reported = new ArrayList<>();
 
             outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test", "gone@rocket-users.test",
@@ -149,7 +149,7 @@ class OutboxTest {
         try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2)) {
             database.migrate();
             OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
-            Config.Outbox settings = oneSender(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
+            OutboxSettings settings = oneSender(3, Duration.ofMillis(10), 10, Duration.ofMillis(1), Duration.ofMillis(5));
             OutboxWorker worker = worker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { });
             try (DevMailServer first = DevMailServer.start(smtpPort)) {
                 enqueueTo(outbox, database, "before@rocket-users.test");
@@ -182,7 +182,7 @@ class OutboxTest {
                 enqueueTo(outbox, database, "queued" + i + "@rocket-users.test");
             }
             // batches of 2; the first outage backoff is the poll interval, 30 s, far past this test
-            Config.Outbox settings = oneSender(10, Duration.ofSeconds(30), 2, Duration.ofMinutes(1), Duration.ofMinutes(5));
+            OutboxSettings settings = oneSender(10, Duration.ofSeconds(30), 2, Duration.ofMinutes(1), Duration.ofMinutes(5));
             OutboxWorker worker = worker(outbox, new SmtpMailer(smtp(closedPort)), settings, "w", (e, r) -> { });
             try {
                 worker.start();
@@ -228,7 +228,7 @@ class OutboxTest {
                 enqueueTo(outbox, database, "busy" + i + "@rocket-users.test");
             }
             // batches of 2; while requests queue, sending may take 20 % of the sender's time
-            Config.Outbox settings = new Config.Outbox(3, Duration.ofMillis(10), 2, Duration.ofMillis(1),
+            OutboxSettings settings = new OutboxSettings(3, Duration.ofMillis(10), 2, Duration.ofMillis(1),
                     Duration.ofMillis(5), 1, 20);
             AtomicLong requestsQueued = new AtomicLong();
             SimpleMeterRegistry busy = new SimpleMeterRegistry();
@@ -266,26 +266,26 @@ class OutboxTest {
     }
 
     /** A sender as the service builds one, less what these tests do not watch: throttle, metrics, request queue. */
-    private static OutboxWorker worker(OutboxRepository outbox, SmtpMailer mailer, Config.Outbox settings, String workerId,
+    private static OutboxWorker worker(OutboxRepository outbox, SmtpMailer mailer, OutboxSettings settings, String workerId,
                                        OutboxWorker.DeadLetterListener deadLetters) {
         return new OutboxWorker(outbox, mailer, settings, workerId, deadLetters, MailThrottle.NONE,
                 new MailMetrics(new SimpleMeterRegistry()), () -> 0);
     }
 
     /** Settings for one sender that never gives way to queued requests (OUTBOX_SHARE_WHEN_BUSY=100). */
-    private static Config.Outbox oneSender(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase,
+    private static OutboxSettings oneSender(int maxAttempts, Duration pollInterval, int batchSize, Duration retryBase,
                                            Duration retryMax) {
-        return new Config.Outbox(maxAttempts, pollInterval, batchSize, retryBase, retryMax, 1, 100);
+        return new OutboxSettings(maxAttempts, pollInterval, batchSize, retryBase, retryMax, 1, 100);
     }
 
-    private static Config.Smtp smtp(int port) {
-        return new Config.Smtp("127.0.0.1", port, Optional.empty(), Optional.empty(), Config.Smtp.Security.NONE,
+    private static SmtpSettings smtp(int port) {
+        return new SmtpSettings("127.0.0.1", port, Optional.empty(), Optional.empty(), SmtpSettings.Security.NONE,
                 Duration.ofSeconds(5));
     }
 
     @Test
     void backoff_grows_exponentially_with_jitter_and_is_capped() {
-        Config.Outbox settings = oneSender(10, Duration.ofSeconds(1), 10, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        OutboxSettings settings = oneSender(10, Duration.ofSeconds(1), 10, Duration.ofSeconds(30), Duration.ofMinutes(10));
         OutboxRepository outbox = new OutboxRepository(null, "x.test", Clock.systemUTC());
         OutboxWorker worker = worker(outbox, null, settings, "w", (e, r) -> { });
         for (int attempt = 1; attempt <= 8; attempt++) {

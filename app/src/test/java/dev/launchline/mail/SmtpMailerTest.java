@@ -31,8 +31,7 @@ class SmtpMailerTest {
         int port = TestStack.freePort();
         relay = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         relay.start();
-        mailer = new SmtpMailer(new Config.Smtp("127.0.0.1", port, Optional.empty(), Optional.empty(),
-                Config.Smtp.Security.NONE, Duration.ofSeconds(5)));
+        mailer = new SmtpMailer(SmtpSettings.local(port, Duration.ofSeconds(5)));
     }
 
     @AfterEach

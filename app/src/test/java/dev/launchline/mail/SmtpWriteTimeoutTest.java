@@ -34,8 +34,8 @@ class SmtpWriteTimeoutTest {
     @Test
     void a_write_to_a_relay_that_stopped_reading_fails_after_the_timeout_instead_of_hanging() throws Exception {
         try (StallingSmtpServer relay = new StallingSmtpServer()) {
-            SmtpMailer mailer = new SmtpMailer(new Config.Smtp("127.0.0.1", relay.port(), Optional.empty(),
-                    Optional.empty(), Config.Smtp.Security.NONE, Duration.ofSeconds(1)));
+            SmtpMailer mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", relay.port(), Optional.empty(),
+                    Optional.empty(), SmtpSettings.Security.NONE, Duration.ofSeconds(1)));
             // far more than loopback's socket buffers hold, so the write blocks once the relay stops reading
             OutboxEmailRecord huge = email("x".repeat(76) + "\r\n", 400_000);
 

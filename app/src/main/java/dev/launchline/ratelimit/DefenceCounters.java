@@ -1,9 +1,7 @@
-package dev.launchline.metrics;
+package dev.launchline.ratelimit;
 
 import dev.launchline.bots.BotDrops;
-import dev.launchline.ratelimit.ConfirmationMailCeiling;
-import dev.launchline.ratelimit.RedisRateLimiter;
-import dev.launchline.ratelimit.SubmissionLimits;
+import dev.launchline.metrics.FunnelMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 

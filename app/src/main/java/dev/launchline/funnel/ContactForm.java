@@ -1,4 +1,4 @@
-package dev.launchline.lead;
+package dev.launchline.funnel;
 
 import java.net.URI;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.launchline.waitlist;
+package dev.launchline.funnel;
 
 import java.net.URI;
 import java.util.Optional;

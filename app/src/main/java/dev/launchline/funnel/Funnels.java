@@ -1,12 +1,11 @@
-package dev.launchline.config;
+package dev.launchline.funnel;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.email.EmailAddress;
-import dev.launchline.lead.ContactForm;
-import dev.launchline.waitlist.Waitlist;
 
 import java.net.URI;
 import java.util.ArrayList;

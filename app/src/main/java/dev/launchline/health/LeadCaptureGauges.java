@@ -1,6 +1,5 @@
-package dev.launchline.metrics;
+package dev.launchline.health;
 
-import dev.launchline.health.LeadCaptureHealth;
 import dev.launchline.health.LeadCaptureHealth.Reading;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

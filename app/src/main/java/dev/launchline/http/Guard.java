@@ -1,0 +1,59 @@
+package dev.launchline.http;
+
+import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
+
+import java.util.Comparator;
+
+/**
+ * A check that runs before a route's handler, attached to the route where it is registered
+ * ({@link RouteTable}) instead of to a list of paths kept elsewhere. Guards are Javalin route
+ * roles: one before-matched handler runs those of the matched route, in {@link Stage} order, so a
+ * route that is not matched (404, 405) costs no rate-limit token and no token lookup.
+ */
+public interface Guard extends RouteRole {
+
+    /** Cheapest and most general first: a foreign site is refused before it spends a client's budget. */
+    enum Stage { ORIGIN, CLIENT_LIMIT, AUTHENTICATION }
+
+    Stage stage();
+
+    /** Returns to let the request through; throws (an {@link ApiException}, usually) to refuse it. */
+    void check(Context ctx) throws Exception;
+
+    /** A guard that also answers the CORS preflight (OPTIONS) of the routes it guards. */
+    interface Preflighted extends Guard {
+        void preflight(Context ctx) throws Exception;
+    }
+
+    static Guard of(Stage stage, CheckFunction check) {
+        return new Guard() {
+            @Override
+            public Stage stage() {
+                return stage;
+            }
+
+            @Override
+            public void check(Context ctx) throws Exception {
+                check.check(ctx);
+            }
+        };
+    }
+
+    @FunctionalInterface
+    interface CheckFunction {
+        void check(Context ctx) throws Exception;
+    }
+
+    /** The before-matched handler: every guard of the matched route, in stage order. */
+    static void checkMatchedRoute(Context ctx) throws Exception {
+        var guards = ctx.routeRoles().stream()
+                .filter(Guard.class::isInstance)
+                .map(Guard.class::cast)
+                .sorted(Comparator.comparing(Guard::stage))
+                .toList();
+        for (Guard guard : guards) {
+            guard.check(ctx);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.launchline.http;
+
+import dev.launchline.config.Environment;
+import dev.launchline.config.EnvironmentVariables;
+
+import java.time.Duration;
+
+/**
+ * Where the service listens and how much it takes at once.
+ *
+ * @param threads        Jetty's thread pool (HTTP_THREADS); four fewer requests run at once, so a few
+ *                       threads are always free to read new requests and turn them away when need be
+ * @param queueMax       requests that may wait for a turn (REQUEST_QUEUE_MAX); more get 503 at once
+ * @param queueWait      how long one may wait (REQUEST_QUEUE_WAIT_MS) before it gets 503
+ * @param maxConnections open connections (MAX_CONNECTIONS); past it no new one is accepted
+ *                       until one closes (they wait in the kernel's backlog, then time out)
+ */
+public record HttpSettings(String bindHost, int port, int threads, int queueMax, Duration queueWait,
+                           int maxConnections) {
+
+    public int activeRequests() {
+        return threads - 4;
+    }
+
+    public static HttpSettings load(EnvironmentVariables env, Environment environment) {
+        int port = env.integer("PORT", 8080, 1, 65535);
+        // Requests are short and mostly wait on PostgreSQL (the pool, a commit's fsync): a few dozen
+        // at once keep the cores busy. Jetty's default of 200-odd let a spike pile up hundreds of
+        // threads until the heap ran out (issue 5); now past HTTP_THREADS - 4 at once requests wait
+        // without a thread, bounded by REQUEST_QUEUE_MAX and REQUEST_QUEUE_WAIT_MS. 32 threads were
+        // too few: under Gatling at 500 signups/s, p95 357 ms with 32 and 73 ms with 64.
+        int threads = env.integer("HTTP_THREADS", 64, 8, 1000);
+        // Past what the threads can take, requests wait without a thread; these bound that wait, so an
+        // overload is answered "503 overloaded, retry" in microseconds instead of piling up (see OverloadShedding).
+        int queueMax = env.integer("REQUEST_QUEUE_MAX", 1000, 0, 1_000_000);
+        Duration queueWait = Duration.ofMillis(env.integer("REQUEST_QUEUE_WAIT_MS", 2000, 10, 60_000));
+        int maxConnections = env.integer("MAX_CONNECTIONS", 1000, 16, 1_000_000);
+        String bindHost = env.get("BIND_HOST", environment.allowsEmbeddedDefaults() ? "127.0.0.1" : "0.0.0.0");
+        return new HttpSettings(bindHost, port, threads, queueMax, queueWait, maxConnections);
+    }
+}
