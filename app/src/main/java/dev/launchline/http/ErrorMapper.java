@@ -36,19 +36,19 @@ public final class ErrorMapper {
         config.routes.exception(DataAccessException.class, (error, ctx) -> {
             if (databaseUnreachable(error)) {
                 // not a bug and not the client's fault: say so, and when to come back
-                log.warn("database unreachable during {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path);
+                log.warn("database unreachable during {} {}", ctx.method(), RouteTemplate.of(ctx));
                 ctx.header("Retry-After", "5");
                 respond(ctx, new ApiException(503, "service_unavailable",
                         "We cannot take this right now. Nothing was saved; please try again in a few seconds."));
                 return;
             }
-            log.error("database error in {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, error);
+            log.error("database error in {} {}", ctx.method(), RouteTemplate.of(ctx), error);
             report(ctx, error);
             respond(ctx, new ApiException(500, "internal_error",
                     "Something went wrong on our side. Your request id is " + RequestIds.current(ctx) + "."));
         });
         config.routes.exception(Exception.class, (error, ctx) -> {
-            log.error("unhandled error in {} {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, error);
+            log.error("unhandled error in {} {}", ctx.method(), RouteTemplate.of(ctx), error);
             report(ctx, error);
             respond(ctx, new ApiException(500, "internal_error",
                     "Something went wrong on our side. Your request id is " + RequestIds.current(ctx) + "."));
@@ -64,7 +64,7 @@ public final class ErrorMapper {
 
     private void report(Context ctx, Exception error) {
         errorTracking.requestFailed(error, RequestIds.current(ctx), ctx.method().name(),
-                ctx.endpoint() == null ? "(unmatched)" : ctx.endpoint().path);
+                RouteTemplate.of(ctx));
     }
 
     public void respond(Context ctx, ApiException error) {

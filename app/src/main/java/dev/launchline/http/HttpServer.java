@@ -93,8 +93,7 @@ public final class HttpServer {
     }
 
     private static void logRequest(Context ctx, Float millis, RequestObserver observer) {
-        // the route template, never the raw path or query: those may hold tokens
-        String route = ctx.endpoint() == null ? "(unmatched)" : ctx.endpoint().path;
+        String route = RouteTemplate.of(ctx);
         observer.completed(ctx.method().name(), route, ctx.status().getCode(),
                 Duration.ofNanos((long) (millis * 1_000_000)));
         accessLog.info("{} {} -> {} in {} ms", ctx.method(), route, ctx.status().getCode(), Math.round(millis));

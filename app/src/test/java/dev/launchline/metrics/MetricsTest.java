@@ -37,6 +37,22 @@ class MetricsTest {
     }
 
     @Test
+    void a_request_its_route_guard_refuses_is_counted_under_that_route() {
+        // the guards run before the handler: a 429 or 401 must still be told apart per route
+        try (TestStack stack = TestStack.start(Map.of("RATE_LIMIT_SIGNUPS_PER_IP", "1/1h"))) {
+            stack.http().postJson("/api/v1/waitlists/launch/signups", "{\"email\": \"first@example.test\"}");
+            stack.http().postJson("/api/v1/waitlists/launch/signups", "{\"email\": \"second@example.test\"}");
+            stack.http().get("/api/v1/admin/signups");
+
+            String scrape = stack.http().get("/metrics").body();
+
+            assertThat(scrape)
+                    .contains("method=\"POST\",route=\"/api/v1/waitlists/{slug}/signups\",status=\"429\"} 1")
+                    .contains("method=\"GET\",route=\"/api/v1/admin/signups\",status=\"401\"} 1");
+        }
+    }
+
+    @Test
     void with_a_metrics_token_the_scraper_must_send_it() {
         try (TestStack stack = TestStack.start(Map.of("METRICS_TOKEN", TOKEN))) {
             Response anonymous = stack.http().get("/metrics");
