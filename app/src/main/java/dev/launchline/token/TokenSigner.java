@@ -90,11 +90,21 @@ public final class TokenSigner {
         if (parts.length != 3 || !parts[0].equals(purpose.code)) {
             throw new InvalidTokenException(false);
         }
-        long expires = Long.parseLong(parts[2]);
+        // signed by us but not of our making (a key leaked, or a format from a future release):
+        // still bad input, never a 500
+        long expires = number(parts[2]);
         if (expires != 0 && clock.instant().getEpochSecond() > expires) {
             throw new InvalidTokenException(true);
         }
-        return Long.parseLong(parts[1]);
+        return number(parts[1]);
+    }
+
+    private static long number(String part) {
+        try {
+            return Long.parseLong(part);
+        } catch (NumberFormatException notANumber) {
+            throw new InvalidTokenException(false);
+        }
     }
 
     private boolean signedByAnyKey(byte[] payload, byte[] mac) {
