@@ -105,7 +105,8 @@ public final class SmtpMailer {
         if (email.getReplyTo() != null) {
             message.setReplyTo(new InternetAddress[] {new InternetAddress(email.getReplyTo())});
         }
-        message.setSubject(email.getSubject(), StandardCharsets.UTF_8.name());
+        // the subject may carry a visitor's name: HeaderText keeps it one line, shown as written
+        message.setHeader("Subject", HeaderText.encode(email.getSubject()));
         message.setSentDate(Date.from(email.getCreatedAt().toInstant()));
         if (email.getUnsubscribeUrl() != null) {
             // RFC 8058: mailbox providers show an unsubscribe button that POSTs to this URL

@@ -54,4 +54,19 @@ class LeadTest {
         CapturedMail notification = stack.awaitMail(m -> m.to().contains("sales@rocket.test") && m.text().contains("onerror"));
         assertThat(notification.html()).doesNotContain("<img src=x").contains("&lt;img src&#x3D;x");
     }
+
+    @Test
+    void a_name_written_as_an_encoded_word_reaches_the_subject_as_written_on_one_line() {
+        // mail clients decode =?...?= for display: decoded, this would show a line break and a "Bcc:"
+        String name = "=?utf-8?q?Grace=0D=0ABcc:_all@rocket.test?=";
+        stack.http().postJson("/api/v1/forms/contact/submissions",
+                "{\"email\": \"encoded@bigco.test\", \"name\": \"" + name + "\", \"message\": \"Hi\"}");
+
+        CapturedMail notification = stack.awaitMail(m -> m.to().contains("sales@rocket.test")
+                && m.replyTo() != null && m.replyTo().equals("encoded@bigco.test"));
+
+        // the subject as a mail client decodes it: the visitor's text, literally, on one line
+        assertThat(notification.subject()).isEqualTo("New lead on Talk to sales: " + name)
+                .doesNotContain("\r", "\n");
+    }
 }
