@@ -3,6 +3,8 @@ package dev.launchline.db;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -19,6 +21,25 @@ public record DatabaseSettings(String jdbcUrl, Optional<String> user, Optional<S
     }
 
     /**
+     * A user before the host ({@code //user:secret@host}, which the PostgreSQL driver does not even
+     * read: it takes "user:secret@host" for the host name), or any password parameter, in any
+     * case, percent-encoded or not ({@code password}, {@code sslpassword}, ...).
+     */
+    static boolean carriesCredentials(String jdbcUrl) {
+        String rest = jdbcUrl.substring("jdbc:postgresql://".length());
+        int pathStart = rest.indexOf('/');
+        String authority = pathStart < 0 ? rest : rest.substring(0, pathStart);
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(jdbcUrl.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformedEscape) {
+            decoded = jdbcUrl;
+        }
+        return authority.contains("@") || decoded.toLowerCase(Locale.ROOT).contains("password")
+                || jdbcUrl.toLowerCase(Locale.ROOT).contains("password");
+    }
+
+    /**
      * @param required why DATABASE_URL must be set, when it must (staging and production); empty
      *                 when the embedded database may stand in
      */
@@ -32,9 +53,10 @@ public record DatabaseSettings(String jdbcUrl, Optional<String> user, Optional<S
         }
         if (!url.get().startsWith("jdbc:postgresql://")) {
             env.problem("DATABASE_URL", "must start with jdbc:postgresql://");
-        } else if (url.get().toLowerCase(Locale.ROOT).contains("password=")) {
-            // a password inside the URL ends up in connection-pool logs and error messages
-            env.problem("DATABASE_URL", "must not contain the password; set DATABASE_PASSWORD instead");
+        } else if (carriesCredentials(url.get())) {
+            // a URL ends up in connection-pool logs and error messages (an unknown host "user:secret@db"
+            // was printed whole in a stack trace): the credentials go in their own variables
+            env.problem("DATABASE_URL", "must not contain a user or password; set DATABASE_USER and DATABASE_PASSWORD instead");
         }
         Optional<String> migrationUser = env.get("DATABASE_MIGRATION_USER");
         Optional<Secret> migrationPassword = env.secret("DATABASE_MIGRATION_PASSWORD");

@@ -3,6 +3,8 @@ package dev.launchline.config;
 import dev.launchline.Config;
 import dev.launchline.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +82,23 @@ class ConfigTest {
         ConfigException error = catchThrowableOfType(ConfigException.class,
                 () -> Config.load(new EnvironmentVariables(env)));
         assertThat(error.problems()).singleElement().asString().contains("allowed_origins");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "jdbc:postgresql://launchline:SECRET-in-url@db.internal:5432/launchline",
+            "jdbc:postgresql://launchline@db.internal:5432/launchline",
+            "jdbc:postgresql://db.internal/launchline?user=app&PassWord=SECRET-in-url",
+            "jdbc:postgresql://db.internal/launchline?user=app&%70assword=SECRET-in-url",
+            "jdbc:postgresql://db.internal/launchline?sslpassword=SECRET-in-url",
+            "jdbc:postgresql://db.internal/launchline?%zz&password=SECRET-in-url"})
+    void credentials_anywhere_in_the_database_url_are_refused_without_being_echoed(String url) {
+        Map<String, String> env = productionEnv();
+        env.put("DATABASE_URL", url);
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).singleElement().asString().startsWith("DATABASE_URL");
+        assertThat(error.getMessage()).doesNotContain("SECRET-in-url", "launchline:", "db.internal");
     }
 
     @Test
