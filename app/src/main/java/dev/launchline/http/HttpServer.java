@@ -53,6 +53,7 @@ public final class HttpServer {
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000); // finish in-flight requests
+                server.setErrorHandler(new JettyErrors()); // malformed URIs, 414, 431: our error shape too
                 // a wrapper set here ends up around Javalin's own handler: shedding comes first
                 server.setHandler(shedding);
                 // However little it sends, each open connection held about 100 KB of heap, nearly all
