@@ -7,6 +7,7 @@ import dev.launchline.config.ConfigException;
 import dev.launchline.config.Environment;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
+import dev.launchline.config.SecretStrength;
 import dev.launchline.db.DatabaseSettings;
 import dev.launchline.edge.EdgeSettings;
 import dev.launchline.embedded.EmbeddedDefaults;
@@ -74,7 +75,7 @@ public record Config(
 
         Optional<String> required = embeddedAllowed ? Optional.empty() : Optional.of(requiredWhy);
         Optional<DatabaseSettings> database = DatabaseSettings.load(env, required);
-        Optional<SmtpSettings> smtp = SmtpSettings.load(env, required);
+        Optional<SmtpSettings> smtp = SmtpSettings.load(env, environment, required);
         if (embeddedAllowed && !EmbeddedDefaults.available()) {
             // the production jar: dev and test may still run it, but only against real parts
             database.ifPresentOrElse(given -> { }, () -> env.missing("DATABASE_URL", EmbeddedDefaults.NOT_IN_THIS_BUILD));
@@ -100,10 +101,8 @@ public record Config(
         if (signingKey.isEmpty() && !embeddedAllowed) {
             env.missing("TOKEN_SIGNING_KEY", requiredWhy + "; at least 32 random characters");
         }
-        signingKey.filter(key -> key.reveal().length() < 32)
-                .ifPresent(key -> env.problem("TOKEN_SIGNING_KEY", "too short: use at least 32 random characters"));
-        previousKey.filter(key -> key.reveal().length() < 32)
-                .ifPresent(key -> env.problem("TOKEN_SIGNING_KEY_PREVIOUS", "too short: use at least 32 random characters"));
+        SecretStrength.check(env, "TOKEN_SIGNING_KEY", signingKey);
+        SecretStrength.check(env, "TOKEN_SIGNING_KEY_PREVIOUS", previousKey);
 
         Funnels funnels = funnels(env, embeddedAllowed, requiredWhy, publicBaseUrl);
 
@@ -130,8 +129,7 @@ public record Config(
         HealthSettings health = HealthSettings.load(env, environment);
         Optional<Secret> sentryDsn = env.secret("SENTRY_DSN");
         Optional<Secret> metricsToken = env.secret("METRICS_TOKEN");
-        metricsToken.filter(token -> token.reveal().length() < 32)
-                .ifPresent(token -> env.problem("METRICS_TOKEN", "too short: use at least 32 random characters"));
+        SecretStrength.check(env, "METRICS_TOKEN", metricsToken);
         sentryDsn.filter(dsn -> !dsn.reveal().matches("https?://[^@/\\s]+@[^/\\s]+/\\S*\\d+"))
                 .ifPresent(dsn -> env.problem("SENTRY_DSN", "must be a DSN such as https://<key>@o0.ingest.sentry.io/<project>"));
 

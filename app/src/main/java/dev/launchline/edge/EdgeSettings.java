@@ -3,6 +3,7 @@ package dev.launchline.edge;
 import dev.launchline.config.Environment;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
+import dev.launchline.config.SecretStrength;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,7 @@ public record EdgeSettings(TrustedProxies trustedProxies, String originLockHeade
             env.problem("ORIGIN_LOCK_HEADER", "must be a header name (letters, digits, dashes)");
         }
         Optional<Secret> secret = env.secret("ORIGIN_LOCK_SECRET");
-        secret.filter(value -> value.reveal().length() < 32)
-                .ifPresent(value -> env.problem("ORIGIN_LOCK_SECRET", "too short: use at least 32 random characters"));
+        SecretStrength.check(env, "ORIGIN_LOCK_SECRET", secret);
         return new EdgeSettings(proxies, header, secret);
     }
 

@@ -1,5 +1,6 @@
 package dev.launchline.mail;
 
+import dev.launchline.config.Environment;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
 
@@ -22,7 +23,8 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
      * @param required why SMTP_HOST must be set, when it must (staging and production); empty
      *                 when the in-process server may stand in
      */
-    public static Optional<SmtpSettings> load(EnvironmentVariables env, Optional<String> required) {
+    public static Optional<SmtpSettings> load(EnvironmentVariables env, Environment environment,
+                                              Optional<String> required) {
         Optional<String> host = env.get("SMTP_HOST");
         Optional<Secret> password = env.secret("SMTP_PASSWORD");
         int port = env.integer("SMTP_PORT", 587, 1, 65535);
@@ -38,7 +40,13 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
             required.ifPresent(why -> env.missing("SMTP_HOST", why));
             return Optional.empty();
         }
-        return Optional.of(new SmtpSettings(host.get(), port, env.get("SMTP_USERNAME"), password, parsedSecurity,
+        Optional<String> username = env.get("SMTP_USERNAME");
+        if (parsedSecurity == Security.NONE && (username.isPresent() || password.isPresent())
+                && !environment.allowsEmbeddedDefaults()) {
+            // a login over an unencrypted connection hands the relay's password to anyone on the path
+            env.problem("SMTP_SECURITY", "none would send SMTP_USERNAME/SMTP_PASSWORD in clear text; use starttls or tls");
+        }
+        return Optional.of(new SmtpSettings(host.get(), port, username, password, parsedSecurity,
                 Duration.ofMillis(timeoutMs)));
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +102,46 @@ class ConfigTest {
         assertThat(error.getMessage()).doesNotContain("SECRET-in-url", "launchline:", "db.internal");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "passwordpasswordpasswordpassword",
+            "change-me-change-me-change-me-change-me",
+            "abcdefghijklmn-abcdefghijklmn-abcdefghijklmn-",
+            "my-Launchline-signing-Secret-2026-for-rocket",
+            "short-but-random-Xq7"})
+    void a_weak_signing_key_metrics_token_or_origin_lock_secret_is_refused_without_being_echoed(String weak) {
+        for (String variable : List.of("TOKEN_SIGNING_KEY", "METRICS_TOKEN", "ORIGIN_LOCK_SECRET")) {
+            Map<String, String> env = productionEnv();
+            env.put(variable, weak);
+            if (variable.equals("ORIGIN_LOCK_SECRET")) {
+                env.put("TRUSTED_PROXIES", "cloudflare");
+            }
+            ConfigException error = catchThrowableOfType(ConfigException.class,
+                    () -> Config.load(new EnvironmentVariables(env)));
+            assertThat(error).as(variable).isNotNull();
+            assertThat(error.problems()).as(variable).anySatisfy(problem -> assertThat(problem).startsWith(variable));
+            assertThat(error.getMessage()).doesNotContain(weak);
+        }
+    }
+
+    @Test
+    void a_generated_secret_passes_the_strength_rules() {
+        Map<String, String> env = productionEnv();
+        env.put("TOKEN_SIGNING_KEY", "q2Vx7P9mL0sT4bN8cW1zR6yK3hJ5dF+G/aE=");
+        assertThat(Config.load(new EnvironmentVariables(env)).tokenSigningKey()).isPresent();
+    }
+
+    @Test
+    void smtp_credentials_over_an_unencrypted_connection_are_refused_in_production() {
+        Map<String, String> env = productionEnv();
+        env.put("SMTP_SECURITY", "none");
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).singleElement().asString().startsWith("SMTP_SECURITY").contains("clear text");
+        assertThat(error.getMessage()).doesNotContain("smtp-password-value");
+    }
+
     @Test
     void a_complete_production_configuration_loads_and_hides_its_secrets() {
         Config config = Config.load(new EnvironmentVariables(productionEnv()));
@@ -166,7 +207,7 @@ class ConfigTest {
         for (String secret : new String[] {"DATABASE_PASSWORD", "DATABASE_MIGRATION_PASSWORD", "SMTP_PASSWORD",
                 "TOKEN_SIGNING_KEY", "ORIGIN_LOCK_SECRET"}) {
             Path file = Files.createTempFile(secret, ".secret");
-            Files.writeString(file, "value-for-" + secret + "-0123456789abcdefghijklmnop");
+            Files.writeString(file, java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID()); // random, as generated
             env.put(secret + "_FILE", file.toString());
         }
         env.put("FUNNELS_FILE", "config/funnels.example.json");

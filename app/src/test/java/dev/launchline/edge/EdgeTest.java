@@ -19,7 +19,7 @@ class EdgeTest {
 
     @Nested
     class OriginLocked {
-        private static final String SECRET = "edge-shared-secret-0123456789abcdef0123";
+        private static final String SECRET = "edge-shared-k3y-Vq7Lm2Xr9Tz4Wp8Nb1Hc6Jd0";
 
         @RegisterExtension
         static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET));

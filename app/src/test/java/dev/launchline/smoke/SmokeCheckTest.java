@@ -167,7 +167,7 @@ class SmokeCheckTest {
 
     @Test
     void behind_an_origin_lock_a_run_that_bypasses_the_edge_is_not_blamed_on_the_token() {
-        try (TestStack locked = TestStack.start(Map.of("ORIGIN_LOCK_SECRET", "origin-lock-secret-0123456789abcdef0123"))) {
+        try (TestStack locked = TestStack.start(Map.of("ORIGIN_LOCK_SECRET", "origin-lock-Rn5Yb8Kq2Wz7Xm4Tp9Lc1Hv6"))) {
             String token = issueToken(locked, "smoke-monitor", "write");
 
             Run run = smoke(locked, Map.of("SMOKE_ADMIN_TOKEN", token));
