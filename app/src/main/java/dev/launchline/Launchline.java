@@ -227,6 +227,7 @@ public final class Launchline implements AutoCloseable {
         LeadCaptureHealth leadCapture = new LeadCaptureHealth(database.dsl(), new SignupRepository(),
                 new LeadRepository(), outbox, config.health(), clock);
         LeadCaptureGauges.bind(metrics.registry(), leadCapture);
+        lifecycle.started("lead-capture health reader", leadCapture.startReading());
 
         // --- HTTP: each feature registers its own routes, with the guards it needs ---
         Pages pages = new Pages();

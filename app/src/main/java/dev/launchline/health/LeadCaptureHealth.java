@@ -14,6 +14,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,9 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link HealthSettings#cacheFor()}, so readiness probes, the admin API and metric scrapes
  * together cost at most one set of (indexed) queries per period.
  *
- * <p>Only the very first caller waits for a reading. After that an old reading is answered at
- * once while a fresh one is taken in the background: during a database outage a scrape must
- * not wait out the pool's connection timeout (it would, every time, and blow the scrape timeout).
+ * <p>Once {@link #startReading() started}, a background reader takes a new reading every
+ * {@code cacheFor}, so an answer is never older than that, even after nobody asked for a while
+ * (before, the first caller after a quiet spell got the old reading and only started a new one).
+ * Callers never wait for the database, except the very first before any reading exists: during a
+ * database outage a scrape must not wait out the pool's connection timeout. Not started (tools,
+ * tests of this class), an old reading is answered while a fresh one is taken.
  */
 public final class LeadCaptureHealth {
     private static final Logger log = LoggerFactory.getLogger(LeadCaptureHealth.class);
@@ -53,6 +59,7 @@ public final class LeadCaptureHealth {
     private final Clock clock;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile Cached cached;
+    private volatile boolean readingInBackground;
 
     public LeadCaptureHealth(DSLContext db, SignupRepository signups, LeadRepository leads, OutboxRepository outbox,
                              HealthSettings settings, Clock clock) {
@@ -79,7 +86,7 @@ public final class LeadCaptureHealth {
                 return cached.reading();
             }
         }
-        if (!fresh(latest) && refreshing.compareAndSet(false, true)) {
+        if (!readingInBackground && !fresh(latest) && refreshing.compareAndSet(false, true)) {
             Thread.ofVirtual().name("lead-capture-health").start(() -> {
                 try {
                     cached = new Cached(read(), System.nanoTime());
@@ -89,6 +96,20 @@ public final class LeadCaptureHealth {
             });
         }
         return latest.reading();
+    }
+
+    /** Starts the background reader; closing it stops the reader. */
+    public AutoCloseable startReading() {
+        ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lead-capture-health");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = settings.cacheFor().toMillis();
+        reader.scheduleWithFixedDelay(() -> cached = new Cached(read(), System.nanoTime()), 0, interval,
+                TimeUnit.MILLISECONDS);
+        readingInBackground = true;
+        return reader::shutdownNow;
     }
 
     private boolean fresh(Cached latest) {

@@ -66,6 +66,27 @@ class LeadCaptureHealthTest {
     }
 
     @Test
+    void the_reading_is_refreshed_in_the_background_so_the_first_call_after_a_quiet_spell_is_current()
+            throws InterruptedException {
+        try (TestStack stack = TestStack.start(Map.of("HEALTH_CACHE_SECONDS", "1"))) {
+            assertThat(stack.http().get("/readyz").json().at("/checks/outbox/undelivered").asInt()).isZero();
+            stack.stopSmtp();
+            signUp(stack, "quiet-1@rocket-users.test");
+            signUp(stack, "quiet-2@rocket-users.test");
+            signUp(stack, "quiet-3@rocket-users.test");
+
+            // the scenario itself: nobody asks for a while (three reading intervals)
+            Thread.sleep(3_000);
+            JsonNode first = stack.http().get("/readyz").json();
+
+            assertThat(first.at("/checks/outbox/undelivered").asInt()).isEqualTo(3);
+            OffsetDateTime readAt = OffsetDateTime.parse(first.at("/checks/mail/read_at").asText());
+            assertThat(Duration.between(readAt, OffsetDateTime.now(ZoneOffset.UTC)).toMillis())
+                    .as("age of the reading").isLessThan(2_500);
+        }
+    }
+
+    @Test
     void a_backlog_over_its_threshold_degrades_mail_health() {
         try (TestStack stack = TestStack.start(Map.of("HEALTH_OUTBOX_BACKLOG_WARN", "2", "HEALTH_CACHE_SECONDS", "1"))) {
             stack.stopSmtp();
