@@ -27,17 +27,15 @@ public interface Guard extends RouteRole {
     }
 
     static Guard of(Stage stage, CheckFunction check) {
-        return new Guard() {
-            @Override
-            public Stage stage() {
-                return stage;
-            }
+        return new Simple(stage, check);
+    }
 
-            @Override
-            public void check(Context ctx) throws Exception {
-                check.check(ctx);
-            }
-        };
+    /** A guard that is just a stage and a check. */
+    record Simple(Stage stage, CheckFunction function) implements Guard {
+        @Override
+        public void check(Context ctx) throws Exception {
+            function.check(ctx);
+        }
     }
 
     @FunctionalInterface
