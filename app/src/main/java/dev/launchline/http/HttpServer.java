@@ -54,8 +54,9 @@ public final class HttpServer {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000); // finish in-flight requests
                 server.setErrorHandler(new JettyErrors()); // malformed URIs, 414, 431: our error shape too
-                // a wrapper set here ends up around Javalin's own handler: shedding comes first
-                server.setHandler(shedding);
+                // a wrapper set here ends up around Javalin's own handler: the body is read first
+                // (without a thread), then shedding gives out turns
+                server.setHandler(new BodyDeadline(limits.bodyDeadline(), shedding));
                 // However little it sends, each open connection held about 100 KB of heap, nearly all
                 // of it its parser's header cache (turned off above): a launch spike of 2,000 new
                 // connections/s ran a 256 MB heap out with 7,000 of them open. Past the limit Jetty

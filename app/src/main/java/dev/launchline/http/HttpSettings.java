@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param queueWait      how long one may wait (REQUEST_QUEUE_WAIT_MS) before it gets 503
  * @param maxConnections open connections (MAX_CONNECTIONS); past it no new one is accepted
  *                       until one closes (they wait in the kernel's backlog, then time out)
+ * @param bodyDeadline   how long a client may take to send a request's body (REQUEST_BODY_TIMEOUT_MS)
+ *                       before it gets 408; the body is read before the request takes a turn
  */
 public record HttpSettings(String bindHost, int port, int threads, int queueMax, Duration queueWait,
-                           int maxConnections) {
+                           int maxConnections, Duration bodyDeadline) {
 
     public int activeRequests() {
         return threads - 4;
@@ -35,7 +37,10 @@ public record HttpSettings(String bindHost, int port, int threads, int queueMax,
         int queueMax = env.integer("REQUEST_QUEUE_MAX", 1000, 0, 1_000_000);
         Duration queueWait = Duration.ofMillis(env.integer("REQUEST_QUEUE_WAIT_MS", 2000, 10, 60_000));
         int maxConnections = env.integer("MAX_CONNECTIONS", 1000, 16, 1_000_000);
+        // A signup's body is a few hundred bytes: a slow phone sends it in well under a second. The
+        // deadline bounds how long a client that dribbles its body keeps a connection (never a turn).
+        Duration bodyDeadline = Duration.ofMillis(env.integer("REQUEST_BODY_TIMEOUT_MS", 10_000, 100, 120_000));
         String bindHost = env.get("BIND_HOST", environment.allowsEmbeddedDefaults() ? "127.0.0.1" : "0.0.0.0");
-        return new HttpSettings(bindHost, port, threads, queueMax, queueWait, maxConnections);
+        return new HttpSettings(bindHost, port, threads, queueMax, queueWait, maxConnections, bodyDeadline);
     }
 }

@@ -44,6 +44,7 @@ final class JettyErrors extends ErrorHandler {
 
     private static String code(int status) {
         return switch (status) {
+            case 408 -> "request_timeout";
             case 413 -> "payload_too_large";
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
@@ -54,6 +55,7 @@ final class JettyErrors extends ErrorHandler {
 
     private static String message(int status) {
         return switch (status) {
+            case 408 -> "The request body did not arrive in time. Nothing was saved; please try again.";
             case 413 -> "The body is larger than " + RequestBody.MAX_BYTES + " bytes.";
             case 414 -> "The address is too long.";
             case 431 -> "The request headers are too large.";
