@@ -160,6 +160,9 @@ public final class Launchline implements AutoCloseable {
                             Optional.of(metrics.registry()));
                 }));
         if (config.migrateOnStart()) {
+            // a database started beside the service may take a moment: wait for it (bounded), then
+            // give up with one line (DatabaseUnreachable) rather than a stack trace
+            config.database().ifPresent(db -> database.awaitReachable(db.startTimeout()));
             database.migrate(config.database().flatMap(DatabaseSettings::migrationRole));
         }
 

@@ -7,6 +7,7 @@ import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
 import dev.launchline.db.DatabaseSettings;
+import dev.launchline.db.DatabaseUnreachable;
 import dev.launchline.embedded.EmbeddedDatabase;
 import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.health.BuildInfo;
@@ -126,7 +127,13 @@ public final class Main {
     }
 
     private static void serve(Config config) {
-        Launchline service = Launchline.start(config);
+        Launchline service;
+        try {
+            service = Launchline.start(config);
+        } catch (DatabaseUnreachable unreachable) {
+            exitUnreachable(unreachable);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
@@ -159,9 +166,20 @@ public final class Main {
             System.exit(Config.EXIT_CONFIG);
         }
         try (Database database = new Database(db.jdbcUrl(), db.user(), db.password().map(Secret::reveal), 2)) {
+            database.awaitReachable(db.startTimeout());
             database.migrate(db.migrationRole());
             System.out.println("launchline: database schema is at version " + database.schemaVersion().orElse("none"));
+        } catch (DatabaseUnreachable unreachable) {
+            exitUnreachable(unreachable);
         }
+    }
+
+    /** One line for the operator, not a stack trace; exit 69 (EX_UNAVAILABLE) so a supervisor retries. */
+    private static void exitUnreachable(DatabaseUnreachable unreachable) {
+        System.err.println("launchline: cannot start: " + unreachable.getMessage()
+                + "; check DATABASE_URL and that PostgreSQL is running (MIGRATE_ON_START=false starts without it, not ready)");
+        flushLogs();
+        System.exit(DatabaseUnreachable.EXIT_CODE);
     }
 
     /** The service does this hourly by itself; the command is for operators who want it now. */

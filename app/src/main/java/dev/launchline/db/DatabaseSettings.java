@@ -5,6 +5,7 @@ import dev.launchline.config.Secret;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -14,7 +15,8 @@ import java.util.Optional;
  * reads and writes rows (app/config/database-roles.sql).
  */
 public record DatabaseSettings(String jdbcUrl, Optional<String> user, Optional<Secret> password, int poolSize,
-                               Optional<String> migrationUser, Optional<Secret> migrationPassword) {
+                               Optional<String> migrationUser, Optional<Secret> migrationPassword,
+                               Duration startTimeout) {
 
     public Optional<Database.MigrationRole> migrationRole() {
         return migrationUser.map(name -> new Database.MigrationRole(name, migrationPassword.map(Secret::reveal)));
@@ -63,7 +65,10 @@ public record DatabaseSettings(String jdbcUrl, Optional<String> user, Optional<S
         if (migrationPassword.isPresent() && migrationUser.isEmpty()) {
             env.problem("DATABASE_MIGRATION_PASSWORD", "set DATABASE_MIGRATION_USER too");
         }
+        // how long a start (or the migrate command) waits for an unreachable database before it
+        // gives up with one line: long enough for a database started beside it to come up
+        Duration startTimeout = Duration.ofSeconds(env.integer("DATABASE_START_TIMEOUT_SECONDS", 30, 0, 3600));
         return Optional.of(new DatabaseSettings(url.get(), env.get("DATABASE_USER"), password, poolSize, migrationUser,
-                migrationPassword));
+                migrationPassword, startTimeout));
     }
 }

@@ -1,5 +1,6 @@
 package dev.launchline.http;
 
+import dev.launchline.db.DatabaseUnreachable;
 import dev.launchline.errors.ErrorTracking;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -8,8 +9,6 @@ import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +33,7 @@ public final class ErrorMapper {
         config.routes.exception(ApiException.class, (error, ctx) -> respond(ctx, error));
         config.routes.exception(HttpResponseException.class, (error, ctx) -> respond(ctx, fromJavalin(error)));
         config.routes.exception(DataAccessException.class, (error, ctx) -> {
-            if (databaseUnreachable(error)) {
+            if (DatabaseUnreachable.explains(error)) {
                 // not a bug and not the client's fault: say so, and when to come back
                 log.warn("database unreachable during {} {}", ctx.method(), RouteTemplate.of(ctx));
                 ctx.header("Retry-After", "5");
@@ -98,19 +97,6 @@ public final class ErrorMapper {
                     ? new ApiException(500, "internal_error", "Something went wrong on our side.")
                     : new ApiException(error.getStatus(), "bad_request", "The request could not be understood.");
         };
-    }
-
-    /** Connection-level failures (SQLState class 08, pool timeouts), as opposed to bugs in a query. */
-    private static boolean databaseUnreachable(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Browsers navigating (form posts, links from email) get pages; everything else JSON. */

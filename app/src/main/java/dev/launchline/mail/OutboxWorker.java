@@ -1,5 +1,6 @@
 package dev.launchline.mail;
 
+import dev.launchline.db.DatabaseUnreachable;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import dev.launchline.metrics.MailMetrics;
 import jakarta.mail.MessagingException;
@@ -125,8 +126,14 @@ public final class OutboxWorker implements AutoCloseable {
             } catch (RuntimeException unexpected) {
                 // e.g. the database is unreachable: log, back off like an SMTP outage, go on
                 outageBackoff = nextOutageBackoff();
-                log.error("outbox batch failed; retrying in {} ms", outageBackoff.toMillis(), unexpected);
-                deadLetters.batchFailed(unexpected);
+                if (DatabaseUnreachable.explains(unexpected)) {
+                    // an outage, logged once where it is found (FailFastConnections) and shown by
+                    // /readyz: one line here, and nothing for error tracking every second
+                    log.warn("outbox: database unreachable; retrying in {} ms", outageBackoff.toMillis());
+                } else {
+                    log.error("outbox batch failed; retrying in {} ms", outageBackoff.toMillis(), unexpected);
+                    deadLetters.batchFailed(unexpected);
+                }
             }
             closeConnectionIfIdle();
             try {
