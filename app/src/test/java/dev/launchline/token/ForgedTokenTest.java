@@ -4,21 +4,23 @@ import dev.launchline.support.Http;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
+import static dev.launchline.db.schema.Tables.SIGNUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tokens that carry a valid signature but a payload the service never issues (someone holding
- * the key, or a format from another release): bad input like any other, never a 500.
+ * Tokens over HTTP: the ones in emails are sealed (they reveal no signup id), links mailed before
+ * sealing still work, and tokens that carry a valid signature but a payload the service never
+ * issues (someone holding the key, or a format from another release) are bad input like any
+ * other, never a 500.
  */
 class ForgedTokenTest {
     private static final String KEY = "forged-token-test-key-Kq8vX2mZ7rT4wY9pL3nB6cJ1";
@@ -54,16 +56,27 @@ class ForgedTokenTest {
         assertThat(response.json().at("/error/code").asText()).isNotEmpty();
     }
 
-    /** The format TokenSigner issues: base64url(payload) "." base64url(HMAC-SHA256(payload)). */
+    @Test
+    void the_links_in_emails_carry_sealed_tokens_and_links_from_before_sealing_still_work() {
+        stack.http().postJson("/api/v1/waitlists/launch/signups", "{\"email\": \"sealed@rocket-users.test\"}");
+        String link = stack.awaitMailTo("sealed@rocket-users.test", "Confirm").links().stream()
+                .filter(candidate -> candidate.contains("/confirm?")).findFirst().orElseThrow();
+        String token = link.substring(link.indexOf("token=") + 6);
+        long id = stack.db().fetchValue(SIGNUP.ID, SIGNUP.EMAIL.eq("sealed@rocket-users.test"));
+
+        assertThat(token).doesNotContain(".");
+        assertThat(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.ISO_8859_1))
+                .doesNotContain("c:" + id);
+        assertThat(stack.http().postJson("/api/v1/confirmations", "{\"token\": \"" + token + "\"}").status())
+                .isEqualTo(200);
+        // a status link mailed before this release, in the old readable format
+        Http.Response status = stack.http().get("/api/v1/status?token=" + signed("s:" + id + ":0"));
+        assertThat(status.status()).as(status.body()).isEqualTo(200);
+        assertThat(status.json().get("position").asInt()).isEqualTo(1);
+    }
+
+    /** The format TokenSigner issued before tokens were sealed: base64url(payload) "." base64url(HMAC). */
     private static String signed(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
-            Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-            return base64.encodeToString(bytes) + "." + base64.encodeToString(mac.doFinal(bytes));
-        } catch (Exception impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        return TokenSignerTest.legacy(KEY, payload);
     }
 }
