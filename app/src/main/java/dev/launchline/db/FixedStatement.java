@@ -73,7 +73,8 @@ public final class FixedStatement {
         return tx.connectionResult(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 bind(statement, parameters);
-                return statement.executeUpdate();
+                statement.execute(); // an update, or a select run for its effect (set_config)
+                return Math.max(statement.getUpdateCount(), 0);
             } catch (SQLException failed) {
                 throw translate(failed);
             }

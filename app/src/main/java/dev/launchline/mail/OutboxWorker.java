@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -196,60 +197,83 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Locks, sends and marks one batch in one transaction; returns how many rows it locked.
-     * Public for tests and tools. The rows SMTP accepted are marked sent together when the batch
-     * ends (one statement and one commit per batch). If the process or the database connection
-     * dies before that commit, the rows are due again and go out again with the same
-     * Message-ID: at least once, never lost.
+     * Delivers up to OUTBOX_BATCH_SIZE due emails, each in a transaction of its own: lock it
+     * (SKIP LOCKED, so senders side by side never take the same one), send it, mark it, commit.
+     * Returns how many it took. Public for tests and tools.
+     *
+     * <p>One commit per email, so that a crash (kill -9, a lost database connection) between SMTP's
+     * "accepted" and the commit sends at most the one email in hand again, with the same
+     * Message-ID: at least once, never lost, and at most one duplicate per sender. When a whole
+     * batch shared one transaction, a kill -9 with 1,379 emails queued sent 26 of them twice
+     * (issue 18). These commits do not wait for the disk (synchronous_commit off, for the
+     * sender's transactions only): if PostgreSQL itself crashes, a mark from its last moments may
+     * be lost and that email goes out again; a signup's own commit still waits for the disk.
      */
     public int deliverBatch() {
-        List<OutboxEmailRecord> sent = new ArrayList<>();
-        int claimed = outbox.inTransaction(tx -> deliverBatch(tx, sent));
-        sent.forEach(email -> metrics.sent(email.getKind())); // counted once the "sent" mark committed
-        return claimed;
+        int taken = 0;
+        int heldBack = 0;
+        Duration holdBackFor = Duration.ZERO;
+        Set<Long> tried = new HashSet<>();
+        while (taken < settings.batchSize() && !stopping()) {
+            Attempt attempt = outbox.inTransaction(tx -> deliverOne(tx, tried));
+            if (attempt.outcome() == Outcome.NOTHING_DUE) {
+                break;
+            }
+            taken++;
+            switch (attempt.outcome()) {
+                case SENT -> metrics.sent(attempt.kind()); // counted once the "sent" mark committed
+                case HELD_BACK -> {
+                    heldBack++;
+                    holdBackFor = attempt.delay().compareTo(holdBackFor) > 0 ? attempt.delay() : holdBackFor;
+                }
+                default -> {
+                }
+            }
+            if (attempt.outcome() == Outcome.SMTP_UNREACHABLE) {
+                break; // outageBackoff is set: the loop sits it out
+            }
+        }
+        if (heldBack > 0) {
+            log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack, holdBackFor.toMillis());
+        }
+        return taken;
     }
 
-    private int deliverBatch(DSLContext tx, List<OutboxEmailRecord> sent) {
-        List<OutboxEmailRecord> batch = outbox.lockDue(tx, settings.batchSize());
-        if (batch.isEmpty()) {
-            return 0;
+    private enum Outcome { NOTHING_DUE, SENT, REFUSED, HELD_BACK, SMTP_UNREACHABLE }
+
+    private record Attempt(Outcome outcome, String kind, Duration delay) {
+        static final Attempt NOTHING_DUE = new Attempt(Outcome.NOTHING_DUE, null, Duration.ZERO);
+    }
+
+    /** @param tried the emails this batch took already: one refused with a short backoff is not tried twice in it */
+    private Attempt deliverOne(DSLContext tx, Set<Long> tried) {
+        List<OutboxEmailRecord> due = outbox.lockDue(tx, 1);
+        if (due.isEmpty() || !tried.add(due.get(0).getId())) {
+            return Attempt.NOTHING_DUE;
         }
-        List<Long> unsent = new ArrayList<>(batch.stream().map(OutboxEmailRecord::getId).toList());
-        List<Long> heldBack = new ArrayList<>();
-        Duration holdBackFor = Duration.ZERO;
+        OutboxEmailRecord email = due.get(0);
+        Duration holdBack = throttle.holdBack(email.getKind());
+        if (!holdBack.isZero()) {
+            outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(holdBack), "held back: sending ceiling reached");
+            return new Attempt(Outcome.HELD_BACK, email.getKind(), holdBack);
+        }
         try {
-            for (OutboxEmailRecord email : batch) {
-                if (stopping()) {
-                    break; // graceful shutdown: the rest stays due, for the next worker
-                }
-                Duration holdBack = throttle.holdBack(email.getKind());
-                if (!holdBack.isZero()) {
-                    heldBack.add(email.getId());
-                    unsent.remove(email.getId());
-                    holdBackFor = holdBack.compareTo(holdBackFor) > 0 ? holdBack : holdBackFor;
-                    continue;
-                }
-                if (deliver(tx, email)) {
-                    sent.add(email);
-                }
-                unsent.remove(email.getId());
-            }
+            boolean accepted = deliver(tx, email);
             outageBackoff = Duration.ZERO;
+            if (accepted) {
+                outbox.markSent(tx, List.of(email.getId()));
+                return new Attempt(Outcome.SENT, email.getKind(), Duration.ZERO);
+            }
+            return new Attempt(Outcome.REFUSED, email.getKind(), Duration.ZERO);
         } catch (MessagingException unreachable) {
             closeConnection();
             outageBackoff = nextOutageBackoff();
             metrics.smtpUnreachable();
-            log.warn("SMTP server unreachable ({}); {} emails stay queued, retrying in {} ms",
-                    unreachable.getClass().getSimpleName(), unsent.size(), outageBackoff.toMillis());
-            outbox.postpone(tx, unsent, outbox.now().plus(outageBackoff), "SMTP server unreachable");
+            log.warn("SMTP server unreachable ({}); the emails stay queued, retrying in {} ms",
+                    unreachable.getClass().getSimpleName(), outageBackoff.toMillis());
+            outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(outageBackoff), "SMTP server unreachable");
+            return new Attempt(Outcome.SMTP_UNREACHABLE, email.getKind(), outageBackoff);
         }
-        outbox.markSent(tx, sent.stream().map(OutboxEmailRecord::getId).toList());
-        if (!heldBack.isEmpty()) {
-            outbox.postpone(tx, heldBack, outbox.now().plus(holdBackFor), "held back: sending ceiling reached");
-            log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack.size(),
-                    holdBackFor.toMillis());
-        }
-        return batch.size();
     }
 
     /**

@@ -1,0 +1,98 @@
+package dev.launchline.mail;
+
+import dev.launchline.Main;
+import dev.launchline.db.Database;
+import dev.launchline.devstack.DevMailServer;
+import dev.launchline.devstack.DevMailServer.CapturedMail;
+import dev.launchline.metrics.MailMetrics;
+import dev.launchline.support.Eventually;
+import dev.launchline.support.TestDatabases;
+import dev.launchline.support.TestStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The crash probe: the service is killed (SIGKILL, no shutdown) while it sends a queue of mail;
+ * another sender then delivers what is left. Nothing is lost, and each of the killed instance's
+ * senders sends at most the one email it had in hand again (same Message-ID). With a transaction
+ * per batch of 50, the emails a batch had sent before the kill all went out twice.
+ */
+class OutboxCrashTest {
+    private static final int QUEUED = 1500;
+    private static final int SENDERS = 2;
+
+    @Test
+    void a_kill_mid_send_loses_nothing_and_duplicates_at_most_one_email_per_sender() throws Exception {
+        String databaseUrl = TestDatabases.fresh();
+        int smtpPort = TestStack.freePort();
+        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2);
+             DevMailServer smtp = DevMailServer.start(smtpPort)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            for (int i = 0; i < QUEUED; i++) {
+                outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test",
+                        "queued" + i + "@rocket-users.test", Optional.empty(), "Hi", "text", "<p>html</p>",
+                        Optional.empty()), null, null);
+            }
+
+            Process service = startService(databaseUrl, smtpPort);
+            try {
+                Eventually.get(() -> Optional.of(true).filter(any -> smtp.messages().size() >= QUEUED / 5),
+                        Duration.ofSeconds(60));
+                service.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, mid-send
+                assertThat(service.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                service.destroyForcibly();
+            }
+            int sentBeforeTheKill = smtp.messages().size();
+            assertThat(sentBeforeTheKill).as("killed mid-send").isLessThan(QUEUED);
+
+            OutboxWorker survivor = new OutboxWorker(outbox, new SmtpMailer(new SmtpSettings("127.0.0.1", smtpPort,
+                    Optional.empty(), Optional.empty(), SmtpSettings.Security.NONE, Duration.ofSeconds(5))),
+                    new OutboxSettings(10, Duration.ofMillis(50), 50, Duration.ofMillis(100), Duration.ofSeconds(1), 1, 100),
+                    "survivor", (email, reason) -> { }, MailThrottle.NONE,
+                    new MailMetrics(new SimpleMeterRegistry()), () -> 0);
+            while (survivor.deliverBatch() > 0) {
+                // until nothing is due
+            }
+            survivor.close();
+
+            List<String> messageIds = smtp.messages().stream().map(CapturedMail::messageId).toList();
+            long distinct = messageIds.stream().distinct().count();
+            long duplicates = messageIds.size() - distinct;
+            System.out.printf("crash probe: %d sent before the kill, %d duplicates after it, %d of %d delivered%n",
+                    sentBeforeTheKill, duplicates, distinct, QUEUED);
+            assertThat(distinct).as("every queued email delivered").isEqualTo(QUEUED);
+            assertThat(duplicates).as("at most the email in hand, per sender").isLessThanOrEqualTo(SENDERS);
+        }
+    }
+
+    private static Process startService(String databaseUrl, int smtpPort) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(File.createTempFile("outbox-crash", ".log"));
+        builder.environment().clear();
+        builder.environment().put("APP_ENV", "test");
+        builder.environment().put("PORT", String.valueOf(TestStack.freePort()));
+        builder.environment().put("DATABASE_URL", databaseUrl);
+        builder.environment().put("DATABASE_USER", "postgres");
+        builder.environment().put("SMTP_HOST", "127.0.0.1");
+        builder.environment().put("SMTP_PORT", String.valueOf(smtpPort));
+        builder.environment().put("SMTP_SECURITY", "none");
+        builder.environment().put("TOKEN_SIGNING_KEY", TestStack.SIGNING_KEY);
+        builder.environment().put("OUTBOX_SENDERS", String.valueOf(SENDERS));
+        builder.environment().put("RATE_LIMIT_CONFIRMATION_MAILS", "off");
+        return builder.start();
+    }
+}
