@@ -214,9 +214,9 @@ public final class Launchline implements AutoCloseable {
         // a launch spike's new signups, committed together: see GroupCommit for why and what it measured
         GroupCommit newSignups = lifecycle.started("signup group commit", new GroupCommit("new_signup", database.dsl(),
                 SignupRepository.INSERT_IF_NEW_WITH_EMAIL, 2, metrics.registry()));
-        SignupService signups = new SignupService(database.dsl(), new SignupRepository(), outbox, waitlistEmails,
-                tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups);
+        SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
+                outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
+                funnelMetrics, newSignups));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                 config.mailFrom(), mailQueued, clock, funnelMetrics);
 

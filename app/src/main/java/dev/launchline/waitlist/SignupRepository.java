@@ -185,6 +185,11 @@ public final class SignupRepository {
                 .fetchOptional(Records.mapping(ReferralGuard.Referrer::new));
     }
 
+    /** Whether the address is on the list: one index lookup, no lock. */
+    public boolean isOnTheList(DSLContext db, String waitlist, String emailKey) {
+        return db.fetchExists(SIGNUP, SIGNUP.WAITLIST.eq(waitlist).and(SIGNUP.EMAIL_KEY.eq(emailKey)));
+    }
+
     /** Locks the row: concurrent repeat signups of one address queue here, so one mail goes out. */
     public Optional<SignupRecord> lockByEmail(DSLContext tx, String waitlist, String emailKey) {
         return tx.selectFrom(SIGNUP)

@@ -20,13 +20,16 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The waitlist funnel: sign up, confirm, see your place, leave. Each change and the email it
  * causes commit in one transaction, so a signup never exists without its mail, nor mail
  * without its signup.
  */
-public final class SignupService {
+public final class SignupService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SignupService.class);
     private static final String CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"; // no 0/o, 1/l/i
     private static final int CODE_LENGTH = 10;
@@ -53,6 +56,14 @@ public final class SignupService {
     private final SecureRandom random = new SecureRandom();
     private final SignupIds ids;
     private final GroupCommit newSignups;
+    private final RepeatSignupPadding repeatPadding = new RepeatSignupPadding();
+    /**
+     * Where a repeat signup's reminder is written, after its answer: a bounded queue, and past it
+     * the request thread does it itself (then a flood of repeats is slower, never unbounded).
+     */
+    private final ThreadPoolExecutor reminders = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000), Thread.ofPlatform().name("repeat-signup-", 0).daemon(false).factory(),
+            new ThreadPoolExecutor.CallerRunsPolicy());
 
     /** What one signUp transaction did, for the mail worker and the metrics once it committed. */
     private record Outcome(boolean mailQueued, boolean added, boolean confirmed, String referralNotCredited) {
@@ -85,6 +96,7 @@ public final class SignupService {
      * learns nothing about which case it was: that is the no-enumeration promise.
      */
     public void signUp(Waitlist waitlist, SignupRequest request, ClientAddress client) {
+        long started = System.nanoTime();
         Optional<String> networkHash = referralGuard.networkHash(client);
         OffsetDateTime now = now();
         Optional<ReferralGuard.Referrer> referrer = request.referralCode()
@@ -95,12 +107,37 @@ public final class SignupService {
                 .orElse(null);
         SignupRepository.ReferredBy referredBy = new SignupRepository.ReferredBy(
                 referrer.map(ReferralGuard.Referrer::id).orElse(null), notCredited, networkHash.orElse(null));
-        Outcome outcome = joinInOneStatement(waitlist, request, referredBy, now)
-                .orElseGet(() -> signUpInTransaction(waitlist, request, referredBy, now));
+        Optional<Outcome> joined = joinInOneStatement(waitlist, request, referredBy, now);
+        if (joined.isEmpty() && signups.isOnTheList(db, waitlist.slug(), request.email().key())) {
+            // Already on the list: nothing here is a lead, at most a reminder. It is written after
+            // the answer, so that a repeat costs the answer no more than a new signup does (see
+            // RepeatSignupPadding); if the process dies first, the reminder is not sent and the
+            // person can sign up again.
+            reminders.execute(() -> remindInBackground(waitlist, request, referredBy, now));
+            repeatPadding.padRepeat(waitlist.slug(), started);
+            return;
+        }
+        Outcome outcome = joined.orElseGet(() -> signUpInTransaction(waitlist, request, referredBy, now));
+        record(outcome, waitlist, started);
+    }
+
+    private void remindInBackground(Waitlist waitlist, SignupRequest request, SignupRepository.ReferredBy referredBy,
+                                    OffsetDateTime now) {
+        try {
+            record(signUpInTransaction(waitlist, request, referredBy, now), waitlist, System.nanoTime());
+        } catch (RuntimeException failed) {
+            // the person was told "check your inbox"; without the reminder they sign up again
+            log.warn("repeat signup on waitlist {}: reminder not written ({})", waitlist.slug(),
+                    failed.getClass().getSimpleName());
+        }
+    }
+
+    private void record(Outcome outcome, Waitlist waitlist, long started) {
         if (outcome.mailQueued()) {
             mailQueued.run();
         }
         if (outcome.added()) {
+            repeatPadding.newSignupAnswered(waitlist.slug(), started);
             metrics.signupAccepted(waitlist.slug());
         }
         if (outcome.confirmed()) {
@@ -146,6 +183,9 @@ public final class SignupService {
                 }
                 Optional<SignupRecord> existing = signups.lockByEmail(tx, waitlist.slug(), request.email().key());
                 if (existing.isPresent()) {
+                    // nothing here is a lead: at most a reminder, which a database crash may lose
+                    // (the person signs up again); no need to wait for the disk
+                    tx.execute("set local synchronous_commit = off");
                     return Outcome.repeat(remindExistingSignup(tx, waitlist, existing.get(), now));
                 }
                 // neither inserted nor there: the random referral code collided; draw another
@@ -289,5 +329,15 @@ public final class SignupService {
 
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    /** Writes the reminders still queued (the HTTP server has stopped taking requests by now). */
+    @Override
+    public void close() throws InterruptedException {
+        reminders.shutdown();
+        if (!reminders.awaitTermination(10, TimeUnit.SECONDS)) {
+            log.warn("{} repeat-signup reminders not written at shutdown", reminders.getQueue().size());
+            reminders.shutdownNow();
+        }
     }
 }
