@@ -45,6 +45,9 @@ public final class Main {
     private Main() {
     }
 
+    /** With LOG_FORMAT=json, stdout is read by a log collector: everything on it is a JSON log line. */
+    private static boolean jsonLogs;
+
     public static void main(String[] args) {
         String command = args.length == 0 ? "serve" : args[0];
         EnvironmentVariables env = EnvironmentVariables.fromProcess();
@@ -151,7 +154,12 @@ public final class Main {
             banner.append("  Demo page    ").append(base).append("/\n")
                   .append("  Dev inbox    ").append(base).append("/_dev/mail\n");
         }
-        System.out.println(banner.append("Press Ctrl+C to stop.\n"));
+        if (jsonLogs) {
+            LoggerFactory.getLogger(Main.class).info("Launchline is running (APP_ENV={}, listening on {}:{}); readiness at {}/readyz",
+                    config.environment().id(), config.http().bindHost(), service.port(), base);
+        } else {
+            System.out.println(banner.append("Press Ctrl+C to stop.\n"));
+        }
         try {
             stopped.await();
         } catch (InterruptedException interrupted) {
@@ -206,6 +214,7 @@ public final class Main {
     private static void selectLogFormat(EnvironmentVariables env) {
         String appEnv = env.get("APP_ENV", "dev");
         String format = env.get("LOG_FORMAT", appEnv.equals("dev") || appEnv.equals("test") ? "text" : "json");
+        jsonLogs = format.equals("json");
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", format.equals("json") ? "logback-json.xml" : "logback-text.xml");
         }
