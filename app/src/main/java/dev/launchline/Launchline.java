@@ -264,7 +264,8 @@ public final class Launchline implements AutoCloseable {
             log.warn("TRUSTED_PROXIES is empty: every request's socket address counts as the client. Behind "
                     + "Cloudflare or a load balancer, all visitors then share one rate limit; set TRUSTED_PROXIES.");
         }
-        OriginLock originLock = new OriginLock(config.edge().originLockHeader(), config.edge().originLockSecret());
+        OriginLock originLock = new OriginLock(config.edge().originLockHeader(), config.edge().originLockSecret(),
+                config.edge().previousOriginLockSecret());
         ClientAddresses clientAddresses = new ClientAddresses(config.edge().trustedProxies());
         Javalin http = HttpServer.create(config.http(), shedding, new ErrorMapper(pages, errorTracking), metrics::recordRequest,
                 ctx -> {

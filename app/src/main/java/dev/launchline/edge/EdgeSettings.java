@@ -22,8 +22,11 @@ import java.util.Optional;
  *                         replaces the shipped copy). Empty: trust no one, use the socket address.
  * @param originLockHeader ORIGIN_LOCK_HEADER, the header carrying the secret
  * @param originLockSecret ORIGIN_LOCK_SECRET (or _FILE); when set, requests without it get 403
+ * @param previousOriginLockSecret ORIGIN_LOCK_SECRET_PREVIOUS (or _FILE): also accepted, during a
+ *                         rotation, while the edge still sends it (runbooks/rotate-secrets.md)
  */
-public record EdgeSettings(TrustedProxies trustedProxies, String originLockHeader, Optional<Secret> originLockSecret) {
+public record EdgeSettings(TrustedProxies trustedProxies, String originLockHeader, Optional<Secret> originLockSecret,
+                           Optional<Secret> previousOriginLockSecret) {
 
     public static EdgeSettings load(EnvironmentVariables env, Environment environment) {
         List<String> entries = List.of(env.get("TRUSTED_PROXIES", "").split(","));
@@ -51,7 +54,12 @@ public record EdgeSettings(TrustedProxies trustedProxies, String originLockHeade
         }
         Optional<Secret> secret = env.secret("ORIGIN_LOCK_SECRET");
         SecretStrength.check(env, "ORIGIN_LOCK_SECRET", secret);
-        return new EdgeSettings(proxies, header, secret);
+        Optional<Secret> previous = env.secret("ORIGIN_LOCK_SECRET_PREVIOUS");
+        SecretStrength.check(env, "ORIGIN_LOCK_SECRET_PREVIOUS", previous);
+        if (previous.isPresent() && secret.isEmpty()) {
+            env.problem("ORIGIN_LOCK_SECRET_PREVIOUS", "set ORIGIN_LOCK_SECRET too: the previous secret is only accepted beside the current one");
+        }
+        return new EdgeSettings(proxies, header, secret, previous);
     }
 
     private static List<String> cloudflareRanges(EnvironmentVariables env) {

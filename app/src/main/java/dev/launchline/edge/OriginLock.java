@@ -6,8 +6,10 @@ import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * When the edge adds a shared secret header to every request it forwards, refuses requests
@@ -18,20 +20,33 @@ public final class OriginLock {
     private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/version");
 
     private final String header;
-    private final Optional<byte[]> secret;
+    private final List<byte[]> secrets;
 
-    public OriginLock(String header, Optional<Secret> secret) {
+    /**
+     * @param secret   the current secret; none: the lock is off
+     * @param previous also accepted during a rotation: the origin takes both while the edge
+     *                 switches from the previous secret to the current one
+     */
+    public OriginLock(String header, Optional<Secret> secret, Optional<Secret> previous) {
         this.header = header;
-        this.secret = secret.map(value -> value.reveal().getBytes(StandardCharsets.UTF_8));
+        this.secrets = Stream.of(secret, secret.isPresent() ? previous : Optional.<Secret>empty())
+                .flatMap(Optional::stream)
+                .map(value -> value.reveal().getBytes(StandardCharsets.UTF_8))
+                .toList();
     }
 
     public void check(Context ctx) {
-        if (secret.isEmpty() || OPEN_PATHS.contains(ctx.path())) {
+        if (secrets.isEmpty() || OPEN_PATHS.contains(ctx.path())) {
             return;
         }
         String presented = ctx.header(header);
-        // constant time: the comparison must not tell a prober how many leading bytes were right
-        if (presented == null || !MessageDigest.isEqual(secret.get(), presented.getBytes(StandardCharsets.UTF_8))) {
+        byte[] bytes = presented == null ? new byte[0] : presented.getBytes(StandardCharsets.UTF_8);
+        boolean valid = false;
+        for (byte[] secret : secrets) {
+            // constant time, every secret compared: the answer must not tell a prober how much was right
+            valid |= MessageDigest.isEqual(secret, bytes);
+        }
+        if (presented == null || !valid) {
             throw new ApiException(403, "origin_locked", "Requests must come through the website's edge.");
         }
     }

@@ -61,6 +61,18 @@ class ConfigTest {
     }
 
     @Test
+    void a_previous_origin_lock_secret_is_checked_like_the_current_one_and_needs_it() {
+        Map<String, String> env = productionEnv();
+        env.put("ORIGIN_LOCK_SECRET_PREVIOUS", "weak-previous");
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(String.join("\n", error.problems()))
+                .contains("ORIGIN_LOCK_SECRET_PREVIOUS: set ORIGIN_LOCK_SECRET too")
+                .doesNotContain("weak-previous");
+        assertThat(error.problems()).filteredOn(problem -> problem.startsWith("ORIGIN_LOCK_SECRET_PREVIOUS")).hasSize(2);
+    }
+
+    @Test
     void trusted_proxies_may_name_cloudflare_and_a_replacement_list() throws IOException {
         Path ranges = Files.createTempFile("cloudflare-ips", ".txt");
         Files.writeString(ranges, "# refreshed by hand\n198.51.100.0/24\n");

@@ -20,9 +20,19 @@ class EdgeTest {
     @Nested
     class OriginLocked {
         private static final String SECRET = "edge-shared-k3y-Vq7Lm2Xr9Tz4Wp8Nb1Hc6Jd0";
+        private static final String PREVIOUS = "edge-older-k3y-Bn5Qw8Zx1Cv4Mk7Lp2Rt9Yh3";
 
         @RegisterExtension
-        static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET));
+        static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET,
+                "ORIGIN_LOCK_SECRET_PREVIOUS", PREVIOUS));
+
+        @Test
+        void during_a_rotation_the_previous_secret_is_accepted_too() {
+            Response response = stack.http().postJson("/api/v1/waitlists/launch/signups",
+                    SIGNUP_BODY.formatted("via-old-edge@example.test"), "X-Origin-Lock", PREVIOUS);
+
+            assertThat(response.status()).isEqualTo(202);
+        }
 
         @Test
         void a_request_without_the_edge_secret_is_refused_and_nothing_is_stored() {

@@ -1,0 +1,91 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+
+const SECRET = "test-lock-Vq7Lm2Xr9Tz4Wp8Nb1Hc6Jd0";
+
+describe("the landing page", () => {
+  it("is a form that posts to the waitlist without JavaScript, with strict security headers", async () => {
+    const response = await SELF.fetch("https://rocket.example/");
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(html).toContain('<form id="signup" method="post" action="/api/v1/waitlists/launch/signups">');
+    expect(html).toContain('name="email" type="email"');
+    expect(html).toContain("Rocket &lt;beta&gt;"); // the site name is escaped
+    const csp = response.headers.get("Content-Security-Policy");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(response.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d{8}/);
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(response.headers.get("Referrer-Policy")).toBeTruthy();
+    expect(response.headers.get("Permissions-Policy")).toContain("camera=()");
+    expect(response.headers.get("X-Robots-Tag")).toBeNull(); // NOINDEX is false here
+  });
+
+  it("has no inline script or style, so the CSP can forbid them", async () => {
+    const html = await (await SELF.fetch("https://rocket.example/")).text();
+
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|style="/);
+    expect(html).not.toMatch(/\son[a-z]+=/); // no inline event handlers
+  });
+
+  it("carries a referral code into the form, and drops one that is not a plain code", async () => {
+    const good = await (await SELF.fetch("https://rocket.example/?ref=k3m9p2x7qa")).text();
+    const evil = await (await SELF.fetch('https://rocket.example/?ref="><script>alert(1)</script>')).text();
+
+    expect(good).toContain('<input type="hidden" name="ref" value="k3m9p2x7qa">');
+    expect(evil).toContain('<input type="hidden" name="ref" value="">');
+    expect(evil).not.toContain("alert(1)");
+  });
+
+  it("serves its stylesheet and a script under 10 KB", async () => {
+    const css = await SELF.fetch("https://rocket.example/assets/site.css");
+    const js = await SELF.fetch("https://rocket.example/assets/form.js");
+
+    expect(css.headers.get("Content-Type")).toContain("text/css");
+    expect(js.headers.get("Content-Type")).toContain("javascript");
+    expect((await js.text()).length).toBeLessThan(10 * 1024);
+  });
+});
+
+describe("everything else goes to the origin", () => {
+  it("with the origin-lock secret added, and a client's own lock header replaced", async () => {
+    const response = await SELF.fetch("https://rocket.example/api/v1/status?token=abc", {
+      headers: { "X-Origin-Lock": "guessed-by-a-client", "Accept": "application/json" },
+    });
+    const seen = await response.json();
+
+    expect(response.status).toBe(200);
+    expect(seen.url).toBe("/api/v1/status?token=abc");
+    expect(seen.headers["x-origin-lock"]).toBe(SECRET);
+    expect(seen.headers["x-forwarded-host"]).toBe("rocket.example");
+    expect(JSON.stringify(seen.headers)).not.toContain("guessed-by-a-client");
+  });
+
+  it("passes a form post's body through and hands the origin's 303 to the browser as it is", async () => {
+    const post = await SELF.fetch("https://rocket.example/api/v1/waitlists/launch/signups", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "email=ada%40example.com&ref=k3m9",
+    });
+    const seen = await post.json();
+    expect(seen.method).toBe("POST");
+    expect(seen.body).toBe("email=ada%40example.com&ref=k3m9");
+    expect(seen.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+
+    const redirected = await SELF.fetch("https://rocket.example/redirect", { method: "POST", redirect: "manual" });
+    expect(redirected.status).toBe(303);
+    expect(redirected.headers.get("Location")).toBe("/thanks");
+  });
+
+  it("never shows the secret to the client", async () => {
+    const response = await SELF.fetch("https://rocket.example/anything");
+    const headers = JSON.stringify([...response.headers]);
+
+    expect(headers).not.toContain(SECRET);
+    expect(response.headers.get("Strict-Transport-Security")).toBeTruthy();
+  });
+});
