@@ -44,3 +44,7 @@ export const FORM_JS = `(function () {
   }
 })();
 `;
+
+// Browsers ask every site for /favicon.ico, the service's own pages too: a small icon, not a 404.
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="#1a56db"/><path d="M16 6l5 12h-10z" fill="#fff"/><rect x="13" y="19" width="6" height="6" rx="1" fill="#fff"/></svg>
+`;

@@ -28,6 +28,7 @@ export function landingPage({ siteName, waitlist, ref, turnstileSitekey }) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${name}: join the waitlist</title>
 <meta name="description" content="Join the ${name} waitlist and be first to know when we launch.">
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/site.css">
 <script src="/assets/form.js" defer></script>
 </head>

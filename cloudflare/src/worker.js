@@ -11,7 +11,7 @@
 //   TURNSTILE_SITEKEY   optional: the Turnstile widget's sitekey
 //   NOINDEX             "true" on staging: search engines are asked to stay away
 
-import { FORM_JS, SITE_CSS } from "./assets.js";
+import { FAVICON_SVG, FORM_JS, SITE_CSS } from "./assets.js";
 import { landingPage, referralCode } from "./landing.js";
 import { HSTS, contentSecurityPolicy, withSecurityHeaders } from "./security-headers.js";
 
@@ -19,6 +19,7 @@ const DEFAULT_LOCK_HEADER = "X-Origin-Lock";
 const ASSETS = {
   "/assets/site.css": { body: SITE_CSS, type: "text/css; charset=utf-8" },
   "/assets/form.js": { body: FORM_JS, type: "text/javascript; charset=utf-8" },
+  "/favicon.ico": { body: FAVICON_SVG, type: "image/svg+xml" },
 };
 
 export default {

@@ -48,6 +48,9 @@ describe("the landing page", () => {
     expect(css.headers.get("Content-Type")).toContain("text/css");
     expect(js.headers.get("Content-Type")).toContain("javascript");
     expect((await js.text()).length).toBeLessThan(10 * 1024);
+    const icon = await SELF.fetch("https://rocket.example/favicon.ico");
+    expect(icon.status).toBe(200); // asked for by every page, the service's too: never a 404
+    expect(icon.headers.get("Content-Type")).toBe("image/svg+xml");
   });
 });
 

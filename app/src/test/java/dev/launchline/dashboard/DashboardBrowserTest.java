@@ -2,6 +2,7 @@ package dev.launchline.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.launchline.devstack.DevMailServer.CapturedMail;
+import dev.launchline.support.HeadlessChromium;
 import dev.launchline.support.LaunchlineExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,13 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
@@ -25,21 +20,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard in a real headless browser: Debian's chromium driven through chromedriver, both
- * from apt ({@code apt-get install -y chromium chromium-driver}). Paths are given explicitly, so
- * Selenium never looks for (or downloads) a browser or driver of its own. Without them the test
- * is skipped, saying why.
+ * The dashboard in a real headless browser ({@link HeadlessChromium}). Without one the test is
+ * skipped, saying why.
  */
-@EnabledIf(value = "aHeadlessBrowserIsInstalled", disabledReason = "no headless browser here; install it with: "
-        + "apt-get install -y chromium chromium-driver (needs /usr/bin/chromium and /usr/bin/chromedriver)")
+@EnabledIf(value = "aHeadlessBrowserIsInstalled", disabledReason = HeadlessChromium.MISSING)
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
     @RegisterExtension
@@ -47,7 +36,7 @@ class DashboardBrowserTest {
     private static DashboardFixtures fixtures;
 
     static boolean aHeadlessBrowserIsInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        return HeadlessChromium.isInstalled();
     }
 
     @BeforeAll
@@ -68,7 +57,7 @@ class DashboardBrowserTest {
                 "{\"email\": \"buyer@browser.test\", \"message\": \"Pricing?\"}").status()).isEqualTo(202);
         String token = fixtures.token("dashboard-browser", "read");
 
-        WebDriver browser = chromium();
+        WebDriver browser = HeadlessChromium.start(true);
         try {
             browser.get(stack.http().base() + "/admin");
             browser.findElement(By.id("token")).sendKeys(token);
@@ -101,11 +90,11 @@ class DashboardBrowserTest {
                     StandardCopyOption.REPLACE_EXISTING);
             System.out.println("dashboard screenshot: " + SCREENSHOT.toAbsolutePath());
 
-            List<String> errors = severe(browser);
+            List<String> errors = HeadlessChromium.consoleErrors(browser);
             assertThat(errors).as("console errors (CSP violations included)").isEmpty();
             // the log read above is the real one: an error planted now is seen
             script.executeScript("console.error('planted by the test')");
-            assertThat(severe(browser)).anyMatch(line -> line.contains("planted by the test"));
+            assertThat(HeadlessChromium.consoleErrors(browser)).anyMatch(line -> line.contains("planted by the test"));
         } finally {
             browser.quit();
         }
@@ -113,7 +102,7 @@ class DashboardBrowserTest {
 
     @Test
     void a_wrong_token_brings_the_sign_in_back_with_a_message_and_keeps_nothing() {
-        WebDriver browser = chromium();
+        WebDriver browser = HeadlessChromium.start(true);
         try {
             browser.get(stack.http().base() + "/admin");
             browser.findElement(By.id("token")).sendKeys("not-a-real-token");
@@ -128,28 +117,6 @@ class DashboardBrowserTest {
         } finally {
             browser.quit();
         }
-    }
-
-    private static WebDriver chromium() {
-        ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1280,1600");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        return new ChromeDriver(driver, options);
-    }
-
-    private static List<String> severe(WebDriver browser) {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .toList();
     }
 
     private static String text(WebDriver browser, String id) {

@@ -1,98 +1,56 @@
 package dev.launchline.edge;
 
 import dev.launchline.support.LaunchlineExtension;
+import dev.launchline.support.LocalWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static dev.launchline.db.schema.Tables.SIGNUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The edge end to end: the Worker of cloudflare/ running in workerd (Miniflare, started by
- * cloudflare/scripts/serve-local.mjs) in front of the real service, which demands the origin-lock
+ * The edge end to end: the Worker of cloudflare/ running in workerd ({@link LocalWorker}) in
+ * front of the real service, which demands the origin-lock
  * secret. What a visitor does through the Worker works; the same request straight to the origin is
  * refused; a lock header a client makes up never gets through.
  */
-@EnabledIf(value = "theWorkerCanRun", disabledReason = "needs Node 20+ and cloudflare/node_modules "
-        + "(./mvnw verify installs them with npm ci before these tests; or run npm ci in cloudflare/)")
+@EnabledIf(value = "theWorkerCanRun", disabledReason = LocalWorker.MISSING)
 class WorkerEndToEndTest {
-    private static final Path CLOUDFLARE = Path.of("..", "cloudflare").toAbsolutePath().normalize();
     private static final String SECRET = "edge-e2e-k3y-Zr4Wq8Lm1Xn6Tb9Vc2Hd5Jp7";
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     @RegisterExtension
     static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET));
-    private static Process worker;
+    private static LocalWorker worker;
     private static String edge;
 
     static boolean theWorkerCanRun() {
-        return Files.isDirectory(CLOUDFLARE.resolve("node_modules/miniflare")) && nodeRuns();
-    }
-
-    private static boolean nodeRuns() {
-        try {
-            Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            String version = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return node.waitFor() == 0 && Integer.parseInt(version.replaceAll("^v(\\d+).*", "$1")) >= 20;
-        } catch (IOException | InterruptedException | NumberFormatException notThere) {
-            return false;
-        }
+        return LocalWorker.canRun();
     }
 
     @BeforeAll
     static void startTheWorker() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("node", "scripts/serve-local.mjs")
-                .directory(CLOUDFLARE.toFile()).redirectErrorStream(true);
-        builder.environment().put("ORIGIN_URL", "http://127.0.0.1:" + stack.service().port());
-        builder.environment().put("ORIGIN_LOCK_SECRET", SECRET);
-        worker = builder.start();
-        BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-        edge = CompletableFuture.supplyAsync(() -> {
-            try {
-                String line;
-                while ((line = output.readLine()) != null) {
-                    if (line.startsWith("ready ")) {
-                        return line.substring("ready ".length()).replaceAll("/$", "");
-                    }
-                }
-                throw new IllegalStateException("the Worker stopped before it was ready");
-            } catch (IOException failed) {
-                throw new IllegalStateException(failed);
-            }
-        }).get(60, TimeUnit.SECONDS);
-        Thread.ofVirtual().start(() -> {
-            try {
-                output.transferTo(java.io.Writer.nullWriter()); // keep draining its output
-            } catch (IOException ignored) {
-                // it stopped
-            }
-        });
+        worker = LocalWorker.start(0, Map.of("ORIGIN_URL", "http://127.0.0.1:" + stack.service().port(),
+                "ORIGIN_LOCK_SECRET", SECRET));
+        edge = worker.url();
     }
 
     @AfterAll
     static void stopTheWorker() throws Exception {
         if (worker != null) {
-            worker.destroy();
-            worker.waitFor(10, TimeUnit.SECONDS);
+            worker.close();
         }
     }
 
