@@ -16,6 +16,11 @@ import { landingPage, referralCode } from "./landing.js";
 import { HSTS, contentSecurityPolicy, withSecurityHeaders } from "./security-headers.js";
 
 const DEFAULT_LOCK_HEADER = "X-Origin-Lock";
+// The visitor's address for the origin (the service's ClientAddresses.EDGE_CLIENT_HEADER): on a
+// Worker's request to the origin, Cloudflare's CF-Connecting-IP is no longer the visitor's, and
+// the service's per-client rate limits would lump every visitor together. The service believes
+// it only beside a valid origin-lock secret.
+const CLIENT_IP_HEADER = "X-Launchline-Client-IP";
 const ASSETS = {
   "/assets/site.css": { body: SITE_CSS, type: "text/css; charset=utf-8" },
   "/assets/form.js": { body: FORM_JS, type: "text/javascript; charset=utf-8" },
@@ -70,6 +75,11 @@ async function proxyToOrigin(request, env, url) {
   const headers = new Headers(request.headers);
   headers.delete(lockHeader); // whatever a client sent: only ours reaches the origin
   headers.set(lockHeader, env.ORIGIN_LOCK_SECRET);
+  headers.delete(CLIENT_IP_HEADER);
+  const visitor = request.headers.get("CF-Connecting-IP"); // set by Cloudflare on the way in
+  if (visitor) {
+    headers.set(CLIENT_IP_HEADER, visitor);
+  }
   headers.set("X-Forwarded-Host", url.host);
   headers.set("X-Forwarded-Proto", url.protocol.replace(":", ""));
 

@@ -84,6 +84,18 @@ describe("everything else goes to the origin", () => {
     expect(redirected.headers.get("Location")).toBe("/thanks");
   });
 
+  it("passes on the visitor's address as Cloudflare gave it, for the origin's per-client limits", async () => {
+    const response = await SELF.fetch("https://rocket.example/api/v1/form-token", {
+      headers: { "CF-Connecting-IP": "203.0.113.7", "X-Launchline-Client-IP": "198.51.100.1" },
+    });
+    expect((await response.json()).headers["x-launchline-client-ip"]).toBe("203.0.113.7");
+
+    const unknown = await SELF.fetch("https://rocket.example/api/v1/form-token", {
+      headers: { "X-Launchline-Client-IP": "198.51.100.1" }, // made up by a client
+    });
+    expect((await unknown.json()).headers["x-launchline-client-ip"]).toBeUndefined();
+  });
+
   it("never shows the secret to the client", async () => {
     const response = await SELF.fetch("https://rocket.example/anything");
     const headers = JSON.stringify([...response.headers]);

@@ -268,10 +268,7 @@ public final class Launchline implements AutoCloseable {
                 config.edge().previousOriginLockSecret());
         ClientAddresses clientAddresses = new ClientAddresses(config.edge().trustedProxies());
         Javalin http = HttpServer.create(config.http(), shedding, new ErrorMapper(pages, errorTracking), metrics::recordRequest,
-                ctx -> {
-                    originLock.check(ctx);
-                    clientAddresses.assign(ctx);
-                },
+                ctx -> clientAddresses.assign(ctx, originLock.check(ctx)),
                 "https".equals(config.publicBaseUrl().getScheme()), features);
         lifecycle.onClose("HTTP server", http::stop);
         http.start(config.http().bindHost(), config.http().port());

@@ -8,11 +8,18 @@ import java.util.Optional;
 
 /**
  * Decides, once per request, which address is the client's, and keeps it on the request for
- * rate limits, referral checks and the audit log. Forwarding headers count only when the TCP
- * peer is a trusted proxy: CF-Connecting-IP first (Cloudflare sets it and overwrites any the
- * client sent), else X-Forwarded-For read from the right, skipping our own proxies.
+ * rate limits, referral checks and the audit log.
+ *
+ * <p>A request that came through our own edge Worker (it presented the origin-lock secret)
+ * carries the visitor's address in {@value #EDGE_CLIENT_HEADER}: a Worker's requests to the
+ * origin carry Cloudflare's address for the Worker in CF-Connecting-IP, not the visitor's, so
+ * without it every visitor would share one rate limit. Otherwise forwarding headers count only
+ * when the TCP peer is a trusted proxy: CF-Connecting-IP first (Cloudflare sets it and overwrites
+ * any the client sent), else X-Forwarded-For read from the right, skipping our own proxies.
  */
 public final class ClientAddresses {
+    /** Set by the Worker in cloudflare/ from the CF-Connecting-IP it was given; any a client sent is dropped there. */
+    public static final String EDGE_CLIENT_HEADER = "X-Launchline-Client-IP";
     private static final String ATTRIBUTE = "launchline.clientAddress";
 
     private final TrustedProxies trusted;
@@ -21,9 +28,12 @@ public final class ClientAddresses {
         this.trusted = trusted;
     }
 
-    public void assign(Context ctx) {
-        ctx.attribute(ATTRIBUTE, resolve(ctx.req().getRemoteAddr(), ctx.header("CF-Connecting-IP"),
-                ctx.header("X-Forwarded-For")));
+    /** @param throughTheEdge the request presented the origin-lock secret ({@link OriginLock#check}) */
+    public void assign(Context ctx, boolean throughTheEdge) {
+        Optional<IPAddress> fromTheEdge = throughTheEdge
+                ? TrustedProxies.parse(ctx.header(EDGE_CLIENT_HEADER)) : Optional.empty();
+        ctx.attribute(ATTRIBUTE, fromTheEdge.map(ClientAddress::new).orElseGet(() ->
+                resolve(ctx.req().getRemoteAddr(), ctx.header("CF-Connecting-IP"), ctx.header("X-Forwarded-For"))));
     }
 
     /** The client of this request; the socket peer if {@link #assign} has not run. */

@@ -35,19 +35,32 @@ public final class OriginLock {
                 .toList();
     }
 
-    public void check(Context ctx) {
-        if (secrets.isEmpty() || OPEN_PATHS.contains(ctx.path())) {
-            return;
+    /**
+     * Refuses a request that did not come through the edge (health endpoints excepted); returns
+     * whether it did, i.e. presented the secret. Only then may the edge's own headers (the
+     * visitor's address, {@link ClientAddresses#EDGE_CLIENT_HEADER}) be believed.
+     */
+    public boolean check(Context ctx) {
+        if (secrets.isEmpty()) {
+            return false;
         }
-        String presented = ctx.header(header);
-        byte[] bytes = presented == null ? new byte[0] : presented.getBytes(StandardCharsets.UTF_8);
+        boolean throughTheEdge = presentsTheSecret(ctx.header(header));
+        if (!throughTheEdge && !OPEN_PATHS.contains(ctx.path())) {
+            throw new ApiException(403, "origin_locked", "Requests must come through the website's edge.");
+        }
+        return throughTheEdge;
+    }
+
+    private boolean presentsTheSecret(String presented) {
+        if (presented == null) {
+            return false;
+        }
+        byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
         boolean valid = false;
         for (byte[] secret : secrets) {
             // constant time, every secret compared: the answer must not tell a prober how much was right
             valid |= MessageDigest.isEqual(secret, bytes);
         }
-        if (presented == null || !valid) {
-            throw new ApiException(403, "origin_locked", "Requests must come through the website's edge.");
-        }
+        return valid;
     }
 }

@@ -211,4 +211,21 @@ class EdgeTest {
             assertThat(stack.http().get("/healthz").header("X-Content-Type-Options")).isEqualTo("nosniff");
         }
     }
+
+    @Nested
+    class WithoutTheLock {
+        @RegisterExtension
+        static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("RATE_LIMIT_SIGNUPS_PER_IP", "1/1m"));
+
+        @Test
+        void the_edges_visitor_header_is_not_believed_from_a_request_that_did_not_prove_it_came_through_the_edge() {
+            Response first = stack.http().postJson("/api/v1/waitlists/launch/signups",
+                    SIGNUP_BODY.formatted("spoof1@example.test"), ClientAddresses.EDGE_CLIENT_HEADER, "203.0.113.1");
+            Response second = stack.http().postJson("/api/v1/waitlists/launch/signups",
+                    SIGNUP_BODY.formatted("spoof2@example.test"), ClientAddresses.EDGE_CLIENT_HEADER, "203.0.113.2");
+
+            assertThat(first.status()).isEqualTo(202);
+            assertThat(second.status()).as("the same client, whatever the header says").isEqualTo(429);
+        }
+    }
 }

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.launchline.db.schema.Tables.SIGNUP;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,9 @@ class WorkerEndToEndTest {
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     @RegisterExtension
-    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET));
+    static final LaunchlineExtension stack = LaunchlineExtension.with(Map.of("ORIGIN_LOCK_SECRET", SECRET,
+            "RATE_LIMIT_SIGNUPS_PER_IP", "2/1m"));
+    private static final AtomicInteger VISITORS = new AtomicInteger(1);
     private static LocalWorker worker;
     private static String edge;
 
@@ -97,12 +100,28 @@ class WorkerEndToEndTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 
+    @Test
+    void each_visitor_has_a_rate_limit_of_their_own_behind_the_worker() throws Exception {
+        Map<String, String> ada = Map.of("CF-Connecting-IP", "203.0.113.50"); // as Cloudflare sets it
+        Map<String, String> bob = Map.of("CF-Connecting-IP", "203.0.113.51");
+
+        assertThat(post(edge, "application/json", "{\"email\": \"ada1@rocket-users.test\"}", ada).statusCode()).isEqualTo(202);
+        assertThat(post(edge, "application/json", "{\"email\": \"ada2@rocket-users.test\"}", ada).statusCode()).isEqualTo(202);
+        assertThat(post(edge, "application/json", "{\"email\": \"ada3@rocket-users.test\"}", ada).statusCode())
+                .as("RATE_LIMIT_SIGNUPS_PER_IP=2/1m").isEqualTo(429);
+        // had the service seen the Worker's address for both, Bob would share Ada's spent limit
+        assertThat(post(edge, "application/json", "{\"email\": \"bob1@rocket-users.test\"}", bob).statusCode()).isEqualTo(202);
+    }
+
     private static HttpResponse<String> post(String base, String type, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/v1/waitlists/launch/signups"))
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", type)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (!headers.containsKey("CF-Connecting-IP")) { // a visitor of its own, unless the test says otherwise
+            request.header("CF-Connecting-IP", "198.51.100." + VISITORS.getAndIncrement());
+        }
         headers.forEach(request::header);
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Worker of cloudflare/ running locally in workerd (Miniflare, through
  * cloudflare/scripts/serve-local.mjs) in front of an origin. Needs Node 20+ and
- * cloudflare/node_modules, which `./mvnw verify` installs (cloudflare/npm-test.sh) before app's tests.
+ * cloudflare/node_modules, which `./mvnw verify` installs (.mvn/npm-test.sh) before app's tests.
  */
 public final class LocalWorker implements AutoCloseable {
     public static final String MISSING = "needs Node 20+ and cloudflare/node_modules "

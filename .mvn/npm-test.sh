@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# This folder's tests, as `./mvnw verify` runs them (cloudflare/pom.xml): without Node 20+ they are
-# skipped, saying so; the Java tests need nothing but a JDK.
+# The npm tests of one folder (cloudflare/, infra-terraform/), as `./mvnw verify` runs them (each
+# folder's pom.xml): `bash .mvn/npm-test.sh <folder>`. Without Node 20+ they are skipped, saying
+# so: the README's commands need nothing but a JDK.
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$1"
 folder="$(basename "$PWD")"
 if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
   echo "skipped: the $folder/ tests need Node 20 or newer and npm (https://nodejs.org/)"
