@@ -3,8 +3,10 @@
 //
 //   ORIGIN_URL=http://127.0.0.1:8080 ORIGIN_LOCK_SECRET=... node scripts/serve-local.mjs [port]
 //
-// Prints "ready <url>" once it listens; stops on SIGTERM or when stdin closes.
+// Prints "ready <url>" once it listens; stops on SIGTERM, Ctrl+C, or when the pipe on its stdin
+// closes (a test that started it died).
 import { Miniflare } from "miniflare";
+import { fstatSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL("..", import.meta.url));
@@ -36,5 +38,7 @@ async function stop() {
 }
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-process.stdin.on("end", stop);
-process.stdin.resume();
+if (fstatSync(0).isFIFO()) {
+  process.stdin.on("end", stop);
+  process.stdin.resume();
+}

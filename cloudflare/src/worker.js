@@ -33,6 +33,9 @@ export default {
     if (url.pathname === "/" && (request.method === "GET" || request.method === "HEAD")) {
       return serveLanding(request, env, url);
     }
+    if (url.pathname === "/robots.txt") {
+      return serveAsset(request, env, { body: robots(env), type: "text/plain; charset=utf-8" });
+    }
     const asset = ASSETS[url.pathname];
     if (asset && (request.method === "GET" || request.method === "HEAD")) {
       return serveAsset(request, env, asset);
@@ -54,6 +57,15 @@ function serveLanding(request, env, url) {
     "Cache-Control": "public, max-age=300",
   }), { csp: contentSecurityPolicy(Boolean(env.TURNSTILE_SITEKEY)), noindex: env.NOINDEX === "true" });
   return new Response(request.method === "HEAD" ? null : html, { headers });
+}
+
+/** Search engines: the landing page yes, the API and the service's personal pages no; staging nothing. */
+function robots(env) {
+  if (env.NOINDEX === "true") {
+    return "User-agent: *\nDisallow: /\n";
+  }
+  return ["User-agent: *", "Allow: /$", "Disallow: /api/", "Disallow: /confirm", "Disallow: /status",
+    "Disallow: /unsubscribe", "Disallow: /erase", "Disallow: /admin", ""].join("\n");
 }
 
 function serveAsset(request, env, asset) {

@@ -54,6 +54,18 @@ describe("the landing page", () => {
   });
 });
 
+describe("robots.txt", () => {
+  it("lets search engines see the landing page, not the API or anyone's personal pages", async () => {
+    const response = await SELF.fetch("https://rocket.example/robots.txt");
+    const text = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(text).toContain("Disallow: /api/");
+    expect(text).toContain("Disallow: /status");
+    expect(text).not.toMatch(/^Disallow: \/$/m);
+  });
+});
+
 describe("everything else goes to the origin", () => {
   it("with the origin-lock secret added, and a client's own lock header replaced", async () => {
     const response = await SELF.fetch("https://rocket.example/api/v1/status?token=abc", {
