@@ -116,3 +116,24 @@ describe("everything else goes to the origin", () => {
     expect(response.headers.get("Strict-Transport-Security")).toBeTruthy();
   });
 });
+
+describe("the page's parts, as staging and a Turnstile-protected site configure them", async () => {
+  const { landingPage } = await import("../src/landing.js");
+  const { contentSecurityPolicy, withSecurityHeaders } = await import("../src/security-headers.js");
+
+  it("shows the Turnstile widget for a sitekey, and the CSP lets exactly Turnstile's script and frame in", () => {
+    // Cloudflare's documented always-passes test sitekey
+    const html = landingPage({ siteName: "Rocket", waitlist: "launch", ref: "", turnstileSitekey: "1x00000000000000000000AA" });
+    expect(html).toContain('<div class="cf-turnstile" data-sitekey="1x00000000000000000000AA"></div>');
+    const csp = contentSecurityPolicy(true);
+    expect(csp).toContain("script-src 'self' https://challenges.cloudflare.com");
+    expect(csp).toContain("frame-src https://challenges.cloudflare.com");
+    expect(contentSecurityPolicy(false)).toContain("frame-src 'none'");
+    expect(landingPage({ siteName: "Rocket", waitlist: "launch", ref: "" })).not.toContain("cf-turnstile");
+  });
+
+  it("asks search engines to stay away from staging", () => {
+    expect(withSecurityHeaders(new Headers(), { noindex: true }).get("X-Robots-Tag")).toBe("noindex, nofollow");
+    expect(withSecurityHeaders(new Headers(), { noindex: false }).get("X-Robots-Tag")).toBeNull();
+  });
+});
