@@ -46,12 +46,25 @@ function optionalFields(dts, interfaceName) {
   return fields;
 }
 
+/** The Terraform type of an attribute, from the converter cdktf calls for it. */
+function typeOf(expr) {
+  const scalar = { string: "string", number: "number", boolean: "bool" };
+  let m;
+  if ((m = /^cdktf\.(string|number|boolean)ToTerraform\(/.exec(expr))) return scalar[m[1]];
+  if ((m = /^cdktf\.listMapper\(cdktf\.(string|number|boolean)ToTerraform/.exec(expr))) return `list(${scalar[m[1]]})`;
+  if (/^cdktf\.listMapper\([a-z][A-Za-z0-9]*ToTerraform/.test(expr)) return "list(object)";
+  if ((m = /^cdktf\.hashMapper\(cdktf\.(string|number|boolean)ToTerraform/.exec(expr))) return `map(${scalar[m[1]]})`;
+  if (/^cdktf\.hashMapper\([a-z][A-Za-z0-9]*ToTerraform/.test(expr)) return "map(object)";
+  if (/^[a-z][A-Za-z0-9]*ToTerraform\(/.test(expr)) return "object";
+  return "any";
+}
+
 function attributes(source, dts, entries, interfaceName, seen) {
   const optional = optionalFields(dts, interfaceName);
   const result = {};
   for (const { key, expr } of entries) {
     const camel = /(?:this\._|struct\.|struct\[")([a-zA-Z0-9_]+)/.exec(expr)?.[1];
-    const attribute = { required: camel !== undefined && optional[camel] === false };
+    const attribute = { required: camel !== undefined && optional[camel] === false, type: typeOf(expr) };
     const converter = /([a-z][A-Za-z0-9]*)ToTerraform\b/.exec(expr.replace(/cdktf\.[a-zA-Z]+ToTerraform/g, ""))?.[1];
     if (converter && !seen.has(converter)) {
       const at = source.indexOf(`function ${converter}ToTerraform(struct)`);

@@ -60,27 +60,63 @@ export function schemaProblems(found, schema = SCHEMA) {
 }
 
 function checkObject(where, value, attributes, problems, topLevel = false) {
-  if (Array.isArray(value)) {
-    value.forEach((item) => checkObject(where, item, attributes, problems, topLevel));
-    return;
-  }
-  if (value === null || typeof value !== "object") return; // an expression: checked by Terraform at plan
   const keys = Object.keys(value).filter((key) => !(topLevel && META_ARGUMENTS.has(key)));
-  // a map of objects (e.g. a transform rule's headers, keyed by header name): check each value
-  if (!topLevel && keys.length > 0 && keys.every((key) => !(key in attributes))
-      && keys.every((key) => value[key] !== null && typeof value[key] === "object" && !Array.isArray(value[key]))) {
-    keys.forEach((key) => checkObject(`${where}.${key}`, value[key], attributes, problems));
-    return;
-  }
   for (const key of keys) {
     const attribute = attributes[key];
     if (!attribute) {
       problems.push(`${where}: unknown attribute "${key}"`);
-    } else if (attribute.attributes) {
-      checkObject(`${where}.${key}`, value[key], attribute.attributes, problems);
+    } else {
+      checkValue(`${where}.${key}`, value[key], attribute, problems);
     }
   }
   for (const [key, attribute] of Object.entries(attributes)) {
     if (attribute.required && !(key in value)) problems.push(`${where}: required attribute "${key}" missing`);
+  }
+}
+
+/** A literal value against the attribute's type; expressions ("${...}") are Terraform's to check at plan. */
+function checkValue(where, value, attribute, problems) {
+  if (typeof value === "string" && value.includes("${")) return;
+  const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
+  const wrong = (expected) => problems.push(`${where}: expects ${expected}, got ${JSON.stringify(value).slice(0, 60)}`);
+  switch (attribute.type) {
+    case "number":
+      if (typeof value !== "number") wrong("a number");
+      return;
+    case "bool":
+      if (typeof value !== "boolean") wrong("true or false");
+      return;
+    case "list(string)":
+    case "list(number)":
+    case "list(object)":
+      if (!Array.isArray(value)) {
+        wrong("a list");
+        return;
+      }
+      if (attribute.attributes) {
+        value.forEach((item, i) => item !== null && typeof item === "object"
+          ? checkObject(`${where}[${i}]`, item, attribute.attributes, problems)
+          : wrong("a list of objects"));
+      }
+      return;
+    case "object":
+      // v4 wrote nested blocks (http_config { ... }), which parse as a list; v5 wants an attribute: x = { ... }
+      if (!isObject) {
+        wrong("an object (v5: an attribute, name = { ... }, not a block)");
+        return;
+      }
+      if (attribute.attributes) checkObject(where, value, attribute.attributes, problems);
+      return;
+    case "map(object)":
+      if (!isObject) {
+        wrong("a map of objects");
+        return;
+      }
+      if (attribute.attributes) {
+        for (const [name, item] of Object.entries(value)) checkObject(`${where}["${name}"]`, item, attribute.attributes, problems);
+      }
+      return;
+    default:
+      if (isObject && attribute.attributes) checkObject(where, value, attribute.attributes, problems);
   }
 }

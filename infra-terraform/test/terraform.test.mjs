@@ -51,6 +51,33 @@ resource "cloudflare_ruleset" "nested" {
   assert.equal(problems.length, 4, problems.join("\n"));
 });
 
+test("the checker itself: wrong literal types and v4 block syntax are caught", async () => {
+  const planted = await parse("planted.tf", `
+resource "cloudflare_healthcheck" "typed" {
+  zone_id = "z"
+  name    = "h"
+  address = "rocket.example"
+  interval = "sixty"
+  http_config {
+    path = "/readyz"
+  }
+}
+resource "cloudflare_dns_record" "flags" {
+  zone_id = "z"
+  name    = "x"
+  ttl     = 1
+  type    = "A"
+  proxied = "yes"
+  tags    = "launch"
+}
+`);
+  const problems = schemaProblems(blocks([{ file: "planted.tf", json: planted }]));
+  for (const expected of ["interval: expects a number", "http_config: expects an object", "proxied: expects true or false", "tags: expects a list"]) {
+    assert.ok(problems.some((p) => p.includes(expected)), `${expected} not found in:\n${problems.join("\n")}`);
+  }
+  assert.equal(problems.length, 4, problems.join("\n"));
+});
+
 test("no v4 resource names anywhere", () => {
   const v4 = ["cloudflare_record", "cloudflare_zone_settings_override", "cloudflare_worker_script", "cloudflare_worker_route"];
   for (const file of terraformFiles()) {
