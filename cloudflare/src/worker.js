@@ -78,7 +78,7 @@ function serveAsset(request, env, asset) {
 
 async function proxyToOrigin(request, env, url) {
   if (!env.ORIGIN_URL || !env.ORIGIN_LOCK_SECRET) {
-    return errorResponse(503, "edge_misconfigured", "The site is not set up yet. Please try again later.");
+    return errorResponse(request, 503, "edge_misconfigured", "The site is not set up yet. Please try again later.");
   }
   const origin = new URL(env.ORIGIN_URL);
   const target = new URL(url.pathname + url.search, origin);
@@ -95,16 +95,17 @@ async function proxyToOrigin(request, env, url) {
   headers.set("X-Forwarded-Host", url.host);
   headers.set("X-Forwarded-Proto", url.protocol.replace(":", ""));
 
+  const body = request.method === "GET" || request.method === "HEAD" ? undefined : request.body;
   let answer;
   try {
     answer = await fetch(target, {
       method: request.method,
       headers,
-      body: request.method === "GET" || request.method === "HEAD" ? undefined : request.body,
+      body,
       redirect: "manual", // the service's 303s go to the browser as they are
     });
   } catch {
-    return errorResponse(502, "origin_unreachable", "We cannot reach our server right now. Nothing was saved; please try again in a moment.");
+    return errorResponse(request, 502, "origin_unreachable", "We cannot reach our server right now. Nothing was saved; please try again in a moment.");
   }
   const response = new Response(answer.body, answer);
   if (!response.headers.has("Strict-Transport-Security")) {
@@ -116,11 +117,22 @@ async function proxyToOrigin(request, env, url) {
   return response;
 }
 
-/** The service's own error shape, so a client handles the edge's errors like the origin's. */
-function errorResponse(status, code, message) {
-  return new Response(JSON.stringify({ error: { code, message, fields: {} } }), {
+/**
+ * The service's own error shape, so a client handles the edge's errors like the origin's; a
+ * browser that navigated here (a form post) gets a page saying the same, not JSON.
+ */
+function errorResponse(request, status, code, message) {
+  const html = (request.headers.get("Accept") ?? "").includes("text/html");
+  const body = html
+    ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Just a moment</title></head><body><main><h1>Just a moment</h1><p>${message} Please go back and send the form again.</p></main></body></html>`
+    : JSON.stringify({ error: { code, message, fields: {} } });
+  return new Response(body, {
     status,
-    headers: withSecurityHeaders(new Headers({ "Content-Type": "application/json", "Cache-Control": "no-store" }),
-      { csp: "default-src 'none'" }),
+    headers: withSecurityHeaders(new Headers({
+      "Content-Type": html ? "text/html; charset=utf-8" : "application/json",
+      "Cache-Control": "no-store",
+      "Retry-After": "5",
+    }), { csp: "default-src 'none'" }),
   });
 }

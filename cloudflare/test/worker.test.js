@@ -54,6 +54,27 @@ describe("the landing page", () => {
   });
 });
 
+describe("when the origin cannot be reached", async () => {
+  const worker = (await import("../src/worker.js")).default;
+  const down = { ORIGIN_URL: "http://127.0.0.1:9", ORIGIN_LOCK_SECRET: SECRET }; // nothing listens on port 9
+
+  it("an API client gets 502 in the service's error shape, and may retry", async () => {
+    const response = await worker.fetch(new Request("https://rocket.example/api/v1/waitlists/launch/signups",
+      { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } }), down);
+    expect(response.status).toBe(502);
+    expect(response.headers.get("Retry-After")).toBe("5");
+    expect((await response.json()).error.code).toBe("origin_unreachable");
+  });
+
+  it("a browser posting the form gets a page, not JSON", async () => {
+    const response = await worker.fetch(new Request("https://rocket.example/api/v1/waitlists/launch/signups",
+      { method: "POST", body: "email=a%40b.example", headers: { "Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded" } }), down);
+    expect(response.status).toBe(502);
+    expect(response.headers.get("Content-Type")).toContain("text/html");
+    expect(await response.text()).toContain("Nothing was saved");
+  });
+});
+
 describe("robots.txt", () => {
   it("lets search engines see the landing page, not the API or anyone's personal pages", async () => {
     const response = await SELF.fetch("https://rocket.example/robots.txt");
