@@ -25,8 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Everything the service is configured with, read once from the environment. Each part reads its
@@ -56,7 +58,7 @@ public record Config(
         BotDefenceSettings bots,
         AdminSettings admin,
         Optional<Secret> sentryDsn,
-        Optional<Secret> metricsToken,
+        List<Secret> metricsTokens,
         HealthSettings health) {
 
     public static final int EXIT_CONFIG = ConfigException.EXIT_CODE;
@@ -130,6 +132,13 @@ public record Config(
         Optional<Secret> sentryDsn = env.secret("SENTRY_DSN");
         Optional<Secret> metricsToken = env.secret("METRICS_TOKEN");
         SecretStrength.check(env, "METRICS_TOKEN", metricsToken);
+        // during a rotation Prometheus may still send the previous token (runbooks/rotate-secrets.md)
+        Optional<Secret> previousMetricsToken = env.secret("METRICS_TOKEN_PREVIOUS");
+        SecretStrength.check(env, "METRICS_TOKEN_PREVIOUS", previousMetricsToken);
+        if (previousMetricsToken.isPresent() && metricsToken.isEmpty()) {
+            env.problem("METRICS_TOKEN_PREVIOUS", "set METRICS_TOKEN too: the previous token is only accepted beside the current one");
+        }
+        List<Secret> metricsTokens = Stream.of(metricsToken, previousMetricsToken).flatMap(Optional::stream).toList();
         sentryDsn.filter(dsn -> !dsn.reveal().matches("https?://[^@/\\s]+@[^/\\s]+/\\S*\\d+"))
                 .ifPresent(dsn -> env.problem("SENTRY_DSN", "must be a DSN such as https://<key>@o0.ingest.sentry.io/<project>"));
 
@@ -139,7 +148,7 @@ public record Config(
         return new Config(environment, http, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
                 templates, edge, rateLimits, bots, admin,
-                sentryDsn, metricsToken, health);
+                sentryDsn, metricsTokens, health);
     }
 
     private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {

@@ -239,7 +239,7 @@ public final class Launchline implements AutoCloseable {
         FormTokenHandler formTokenHandler = new FormTokenHandler(formTokens, botSettings);
         List<Routes> features = new ArrayList<>(List.of(
                 new HealthHandler(database, leadCapture, build, config.environment()).routes(admin),
-                new MetricsHandler(metrics, config.metricsToken(), config.environment().allowsEmbeddedDefaults()).routes(),
+                new MetricsHandler(metrics, config.metricsTokens(), config.environment().allowsEmbeddedDefaults()).routes(),
                 ApiDescription.load().routes(),
                 new WaitlistRoutes(new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits, bots),
                         new EmailLinkHandler(signups, pages),

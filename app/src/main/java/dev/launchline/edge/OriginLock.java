@@ -14,10 +14,12 @@ import java.util.stream.Stream;
 /**
  * When the edge adds a shared secret header to every request it forwards, refuses requests
  * without it: nobody skips the edge's WAF and rate limits by finding the origin's address.
- * Health endpoints stay open for load balancers and uptime monitors, which talk to the origin.
+ * Health endpoints stay open for load balancers and uptime monitors, which talk to the origin, and
+ * so does /metrics for Prometheus, which scrapes the origin too and has its own token (METRICS_TOKEN;
+ * the edge blocks /metrics from the internet).
  */
 public final class OriginLock {
-    private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/version");
+    private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/version", "/metrics");
 
     private final String header;
     private final List<byte[]> secrets;

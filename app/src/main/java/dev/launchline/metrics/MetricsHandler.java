@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * GET /metrics for Prometheus. With METRICS_TOKEN set, the scraper must send it as a bearer
@@ -16,23 +16,29 @@ import java.util.Optional;
  */
 public final class MetricsHandler {
     private final Metrics metrics;
-    private final Optional<byte[]> token;
+    private final List<byte[]> tokens;
     private final boolean openWithoutToken;
 
-    public MetricsHandler(Metrics metrics, Optional<Secret> token, boolean openWithoutToken) {
+    /** @param tokens METRICS_TOKEN, and during a rotation METRICS_TOKEN_PREVIOUS: either is accepted */
+    public MetricsHandler(Metrics metrics, List<Secret> tokens, boolean openWithoutToken) {
         this.metrics = metrics;
-        this.token = token.map(value -> value.reveal().getBytes(StandardCharsets.UTF_8));
+        this.tokens = tokens.stream().map(value -> value.reveal().getBytes(StandardCharsets.UTF_8)).toList();
         this.openWithoutToken = openWithoutToken;
     }
 
     public void scrape(Context ctx) {
-        if (token.isEmpty() && !openWithoutToken) {
+        if (tokens.isEmpty() && !openWithoutToken) {
             throw ApiException.notFound("This page");
         }
-        if (token.isPresent()) {
+        if (!tokens.isEmpty()) {
             String header = ctx.header("Authorization");
-            String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : "";
-            if (!MessageDigest.isEqual(token.get(), presented.getBytes(StandardCharsets.UTF_8))) {
+            byte[] presented = (header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : "")
+                    .getBytes(StandardCharsets.UTF_8);
+            boolean valid = false;
+            for (byte[] token : tokens) {
+                valid |= MessageDigest.isEqual(token, presented); // every token compared: constant time
+            }
+            if (!valid) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"launchline-metrics\"");
                 throw new ApiException(401, "unauthorized", "Send the metrics token as a bearer token.");
             }

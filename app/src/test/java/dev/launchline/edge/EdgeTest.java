@@ -61,9 +61,10 @@ class EdgeTest {
         }
 
         @Test
-        void health_endpoints_stay_open_for_monitors() {
+        void health_endpoints_and_metrics_stay_open_for_monitors_which_talk_to_the_origin() {
             assertThat(stack.http().get("/healthz").status()).isEqualTo(200);
             assertThat(stack.http().get("/readyz").status()).isEqualTo(200);
+            assertThat(stack.http().get("/metrics").status()).as("guarded by METRICS_TOKEN instead").isEqualTo(200);
         }
 
         @Test
