@@ -180,3 +180,26 @@ test("staging and production are separate roots with their own state", () => {
   // installs nothing and runs nothing against an account: this folder is checked offline only
   assert.ok(execFileSync("git", ["check-ignore", "-q", "environments/staging/terraform.tfvars"], { cwd: ROOT, stdio: "pipe" }) !== null);
 });
+
+test("a validation that refers to another variable needs Terraform 1.9, and the module asks for it", () => {
+  for (const { file, json } of parsed) {
+    for (const [name, [body]] of Object.entries(json.variable ?? {})) {
+      for (const validation of body.validation ?? []) {
+        const others = [...String(validation.condition).matchAll(/var\.([a-z0-9_]+)/g)].map((m) => m[1]).filter((v) => v !== name);
+        if (others.length > 0) {
+          const versions = parsed.filter((p) => p.file.startsWith(file.split("/").slice(0, -1).join("/")))
+            .flatMap((p) => p.json.terraform ?? []).map((t) => t.required_version).filter(Boolean);
+          assert.ok(versions.some((v) => /1\.(9|[1-9][0-9])/.test(v)), `${file}: ${name}'s validation refers to ${others} but required_version is ${versions}`);
+        }
+      }
+    }
+  }
+});
+
+test("the firewall lets through every method the service's routes accept", () => {
+  const openapi = readFileSync(join(REPO, "docs", "openapi.yaml"), "utf8");
+  const methods = new Set([...openapi.matchAll(/^ {4}(get|post|put|patch|delete|options|head):\s*$/gm)].map((m) => m[1].toUpperCase()));
+  const [firewall] = byType("cloudflare_ruleset").filter((b) => b.body.phase === "http_request_firewall_custom");
+  const allowList = firewall.body.rules.map((r) => r.expression).find((e) => e.startsWith("(not http.request.method in"));
+  for (const method of methods) assert.ok(allowList.includes(`"${method}"`), `${method} would be blocked at the edge`);
+});

@@ -1,7 +1,7 @@
 # Launchline's production zone. Secrets come from the environment, never a file:
 #   export CLOUDFLARE_API_TOKEN=...   TF_VAR_origin_lock_secret=...
 terraform {
-  required_version = ">= 1.6"
+  required_version = ">= 1.9" # a validation may refer to another variable (hsts_preload) since 1.9
   required_providers {
     cloudflare = {
       source  = "cloudflare/cloudflare"
