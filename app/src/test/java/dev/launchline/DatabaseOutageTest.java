@@ -4,12 +4,13 @@ import dev.launchline.support.Eventually;
 import dev.launchline.support.Http;
 import dev.launchline.support.TcpProxy;
 import dev.launchline.support.TestDatabases;
+import dev.launchline.support.MainProcess;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,19 +70,18 @@ class DatabaseOutageTest {
     @Test
     void started_without_a_database_it_waits_then_exits_69_with_one_line_and_no_credentials() throws Exception {
         int nothingThere = TestStack.freePort();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("APP_ENV", "test");
+        env.put("PORT", String.valueOf(TestStack.freePort()));
+        env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + nothingThere + "/launchline?sslmode=disable");
+        env.put("DATABASE_USER", "launchline");
+        env.put("DATABASE_PASSWORD", "database-password-never-printed");
+        env.put("DATABASE_START_TIMEOUT_SECONDS", "2");
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(TestStack.freePort()));
+        env.put("TOKEN_SIGNING_KEY", TestStack.SIGNING_KEY);
+        ProcessBuilder builder = MainProcess.with(env)
                 .redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().put("APP_ENV", "test");
-        builder.environment().put("PORT", String.valueOf(TestStack.freePort()));
-        builder.environment().put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + nothingThere + "/launchline?sslmode=disable");
-        builder.environment().put("DATABASE_USER", "launchline");
-        builder.environment().put("DATABASE_PASSWORD", "database-password-never-printed");
-        builder.environment().put("DATABASE_START_TIMEOUT_SECONDS", "2");
-        builder.environment().put("SMTP_HOST", "127.0.0.1");
-        builder.environment().put("SMTP_PORT", String.valueOf(TestStack.freePort()));
-        builder.environment().put("TOKEN_SIGNING_KEY", TestStack.SIGNING_KEY);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 

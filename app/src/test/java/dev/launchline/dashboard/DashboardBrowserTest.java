@@ -9,15 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -85,10 +81,7 @@ class DashboardBrowserTest {
             }
             assertThat(browser.manage().getCookies()).isEmpty();
 
-            Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
-            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT,
-                    StandardCopyOption.REPLACE_EXISTING);
-            System.out.println("dashboard screenshot: " + SCREENSHOT.toAbsolutePath());
+            HeadlessChromium.screenshot(browser, SCREENSHOT);
 
             List<String> errors = HeadlessChromium.consoleErrors(browser);
             assertThat(errors).as("console errors (CSP violations included)").isEmpty();

@@ -13,14 +13,11 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,10 +121,7 @@ class LandingPageBrowserTest {
             }
             assertThat(serious).isEmpty();
 
-            Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
-            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT,
-                    StandardCopyOption.REPLACE_EXISTING);
-            System.out.println("landing page screenshot: " + SCREENSHOT.toAbsolutePath());
+            HeadlessChromium.screenshot(browser, SCREENSHOT);
         } finally {
             browser.quit();
         }

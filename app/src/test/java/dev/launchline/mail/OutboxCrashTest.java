@@ -1,21 +1,22 @@
 package dev.launchline.mail;
 
-import dev.launchline.Main;
 import dev.launchline.db.Database;
 import dev.launchline.devstack.DevMailServer;
 import dev.launchline.devstack.DevMailServer.CapturedMail;
 import dev.launchline.metrics.MailMetrics;
 import dev.launchline.support.Eventually;
 import dev.launchline.support.TestDatabases;
+import dev.launchline.support.MainProcess;
 import dev.launchline.support.TestStack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -78,21 +79,20 @@ class OutboxCrashTest {
     }
 
     private static Process startService(String databaseUrl, int smtpPort) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("APP_ENV", "test");
+        env.put("PORT", String.valueOf(TestStack.freePort()));
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("DATABASE_USER", "postgres");
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(smtpPort));
+        env.put("SMTP_SECURITY", "none");
+        env.put("TOKEN_SIGNING_KEY", TestStack.SIGNING_KEY);
+        env.put("OUTBOX_SENDERS", String.valueOf(SENDERS));
+        env.put("RATE_LIMIT_CONFIRMATION_MAILS", "off");
+        ProcessBuilder builder = MainProcess.with(env)
                 .redirectErrorStream(true)
                 .redirectOutput(File.createTempFile("outbox-crash", ".log"));
-        builder.environment().clear();
-        builder.environment().put("APP_ENV", "test");
-        builder.environment().put("PORT", String.valueOf(TestStack.freePort()));
-        builder.environment().put("DATABASE_URL", databaseUrl);
-        builder.environment().put("DATABASE_USER", "postgres");
-        builder.environment().put("SMTP_HOST", "127.0.0.1");
-        builder.environment().put("SMTP_PORT", String.valueOf(smtpPort));
-        builder.environment().put("SMTP_SECURITY", "none");
-        builder.environment().put("TOKEN_SIGNING_KEY", TestStack.SIGNING_KEY);
-        builder.environment().put("OUTBOX_SENDERS", String.valueOf(SENDERS));
-        builder.environment().put("RATE_LIMIT_CONFIRMATION_MAILS", "off");
         return builder.start();
     }
 }

@@ -1,5 +1,7 @@
 package dev.launchline.support;
 
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -8,8 +10,10 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -49,6 +53,14 @@ public final class HeadlessChromium {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         return new ChromeDriver(driver, options);
+    }
+
+    /** Saves what the browser shows to {@code file} (under target/) and says where. */
+    public static void screenshot(WebDriver browser, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file,
+                StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("screenshot: " + file.toAbsolutePath());
     }
 
     /** The console's errors since the last call (CSP violations among them). */
