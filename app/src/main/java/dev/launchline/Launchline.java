@@ -36,6 +36,7 @@ import dev.launchline.embedded.EmbeddedDatabase;
 import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.errors.ErrorTracking;
 import dev.launchline.health.BuildInfo;
+import dev.launchline.health.Draining;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.health.LeadCaptureHealth;
 import dev.launchline.http.ApiDescription;
@@ -237,8 +238,9 @@ public final class Launchline implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.funnels(), config.publicBaseUrl());
         ClientRateLimits perClient = new ClientRateLimits(rateLimiter, config.rateLimits(), rateLimitMetrics);
         FormTokenHandler formTokenHandler = new FormTokenHandler(formTokens, botSettings);
+        Draining draining = new Draining();
         List<Routes> features = new ArrayList<>(List.of(
-                new HealthHandler(database, leadCapture, build, config.environment()).routes(admin),
+                new HealthHandler(database, leadCapture, build, config.environment(), draining).routes(admin),
                 new MetricsHandler(metrics, config.metricsTokens(), config.environment().allowsEmbeddedDefaults()).routes(),
                 ApiDescription.load().routes(),
                 new WaitlistRoutes(new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits, bots),
@@ -272,6 +274,8 @@ public final class Launchline implements AutoCloseable {
                 "https".equals(config.publicBaseUrl().getScheme()), features);
         lifecycle.onClose("HTTP server", http::stop);
         http.start(config.http().bindHost(), config.http().port());
+        // closed first, before the HTTP server: readiness fails while requests are still served
+        lifecycle.onClose("draining", () -> draining.drainFor(config.http().shutdownDrain()));
 
         workers.forEach(OutboxWorker::start);
         botSettings.unconfirmedRetention().ifPresent(retention -> lifecycle.onClose("housekeeping", startHousekeeping(

@@ -92,6 +92,28 @@ class DatabaseOutageTest {
         assertThat(output).doesNotContain("database-password-never-printed", "\tat ", "Exception in thread");
     }
 
+    @Test
+    void a_database_that_refuses_the_login_is_reported_at_once_not_waited_for() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("APP_ENV", "test");
+        env.put("PORT", String.valueOf(TestStack.freePort()));
+        env.put("DATABASE_URL", TestDatabases.fresh());
+        env.put("DATABASE_USER", "no_such_role");
+        env.put("DATABASE_PASSWORD", "database-password-never-printed");
+        env.put("DATABASE_START_TIMEOUT_SECONDS", "30");
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(TestStack.freePort()));
+        env.put("TOKEN_SIGNING_KEY", TestStack.SIGNING_KEY);
+        Process process = MainProcess.with(env).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(output).isEqualTo(69);
+        assertThat(output).contains("refused the connection (PSQLException: FATAL:", "no_such_role",
+                "check DATABASE_USER, the password and the database name");
+        assertThat(output).doesNotContain("not reachable yet", "did not answer", // no 30 s of waiting for nothing
+                "database-password-never-printed", "\tat ", "Exception in thread");
+    }
+
     private static Http.Response signUp(TestStack stack, String who) {
         return stack.http().postJson(SIGNUPS, "{\"email\": \"" + who + "@rocket-users.test\"}");
     }

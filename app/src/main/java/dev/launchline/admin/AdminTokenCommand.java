@@ -69,7 +69,7 @@ public final class AdminTokenCommand {
                         Clock.systemUTC());
                 try {
                     return switch (action) {
-                        case "create" -> create(tokens, options.get().get("--name"), scope.orElseThrow(), out);
+                        case "create" -> create(tokens, options.get().get("--name"), scope.orElseThrow(), out, err);
                         case "revoke" -> revoke(tokens, options.get().get("--name"), out);
                         default -> list(tokens, out);
                     };
@@ -95,10 +95,11 @@ public final class AdminTokenCommand {
         int with(ToIntFunction<Database> work);
     }
 
-    private static int create(AdminTokens tokens, String name, AdminScope scope, PrintStream out) {
+    /** The token alone on stdout, so that `... create ... > token-file` stores just it; the note on stderr. */
+    private static int create(AdminTokens tokens, String name, AdminScope scope, PrintStream out, PrintStream err) {
         AdminTokens.Issued issued = tokens.create(name, scope, Actor.commandLine());
         out.println(issued.secret());
-        out.println("# admin token '" + name + "' (" + scope.id() + ") created. Store it now: it cannot be shown again.");
+        err.println("# admin token '" + name + "' (" + scope.id() + ") created. Store it now: it cannot be shown again.");
         return OK;
     }
 

@@ -82,6 +82,12 @@ public final class EnvironmentVariables {
                     problem(name + "_FILE", "the file is empty");
                     return Optional.empty();
                 }
+                // e.g. a command's notes saved with the token: refused here, never sent in a header
+                if (content.chars().anyMatch(Character::isISOControl)) {
+                    problem(name + "_FILE", "the file holds more than one line (or a control character); "
+                            + "it must hold the secret alone");
+                    return Optional.empty();
+                }
                 return Optional.of(Secret.of(content));
             } catch (IOException | RuntimeException unreadable) {
                 problem(name + "_FILE", "file not found or not readable");

@@ -111,6 +111,9 @@ public final class Database implements AutoCloseable {
                 return;
             } catch (SQLException failed) {
                 String reason = DatabaseUnreachable.reason(failed);
+                if (DatabaseUnreachable.refusal(failed)) {
+                    throw DatabaseUnreachable.refused(DatabaseUnreachable.where(jdbcUrl), reason);
+                }
                 if (System.nanoTime() + pause.toNanos() >= deadline) {
                     throw new DatabaseUnreachable(DatabaseUnreachable.where(jdbcUrl), limit, reason);
                 }

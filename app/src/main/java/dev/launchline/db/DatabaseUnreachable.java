@@ -18,6 +18,22 @@ public final class DatabaseUnreachable extends RuntimeException {
                 null, false, false);
     }
 
+    private DatabaseUnreachable(String message) {
+        super(message, null, false, false);
+    }
+
+    /** It answered, and refused: the login (SQLState class 28) or the database name (3D000). */
+    static DatabaseUnreachable refused(String where, String reason) {
+        return new DatabaseUnreachable("the database at " + where + " refused the connection (" + reason
+                + "): check DATABASE_USER, the password and the database name");
+    }
+
+    /** Waiting cannot fix these: a wrong password, a role or database that does not exist. */
+    static boolean refusal(SQLException failed) {
+        String state = failed.getSQLState();
+        return state != null && (state.startsWith("28") || state.equals("3D000"));
+    }
+
     /**
      * Whether a failure is the database being unreachable (a connection-level SQLState, class 08,
      * or the pool's or the breaker's timeout), as opposed to a bug in a query: an outage to wait

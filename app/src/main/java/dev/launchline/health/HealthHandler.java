@@ -20,7 +20,8 @@ import java.util.Optional;
  * migration applied (503 otherwise); its detail also says whether leads arrive and mail
  * leaves, "degraded" past the thresholds of {@link HealthSettings} while staying 200, since
  * the funnel still takes leads when mail is late. GET /api/v1/admin/health: the same answer
- * behind an admin token. /version: what is running.
+ * behind an admin token. /version: what is running. A stopping instance answers /readyz with 503
+ * "draining" (see {@link Draining}).
  */
 public final class HealthHandler {
     private static final Logger log = LoggerFactory.getLogger(HealthHandler.class);
@@ -29,9 +30,12 @@ public final class HealthHandler {
     private final LeadCaptureHealth leadCapture;
     private final BuildInfo build;
     private final Environment environment;
+    private final Draining draining;
 
-    public HealthHandler(Database database, LeadCaptureHealth leadCapture, BuildInfo build, Environment environment) {
+    public HealthHandler(Database database, LeadCaptureHealth leadCapture, BuildInfo build, Environment environment,
+                         Draining draining) {
         this.database = database;
+        this.draining = draining;
         this.leadCapture = leadCapture;
         this.build = build;
         this.environment = environment;
@@ -43,6 +47,10 @@ public final class HealthHandler {
 
     /** GET /readyz, and GET /api/v1/admin/health (the admin gate runs first). */
     public void ready(Context ctx) {
+        if (draining.isDraining()) { // stopping: the load balancer is to take it out (see Draining)
+            ctx.status(503).json(Map.of("status", "draining"));
+            return;
+        }
         Map<String, Object> checks = new LinkedHashMap<>();
         boolean ready;
         try {

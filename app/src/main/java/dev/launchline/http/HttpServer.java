@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,9 @@ public final class HttpServer {
                 server.setErrorHandler(new JettyErrors()); // malformed URIs, 414, 431: our error shape too
                 // a wrapper set here ends up around Javalin's own handler: the body is read first
                 // (without a thread), then shedding gives out turns
-                server.setHandler(new BodyDeadline(limits.bodyDeadline(), shedding));
+                // GracefulHandler: on stop, requests in flight finish (up to the stop timeout) before
+                // the connections close; without it Jetty 12 cuts them
+                server.setHandler(new GracefulHandler(new BodyDeadline(limits.bodyDeadline(), shedding)));
                 // However little it sends, each open connection held about 100 KB of heap, nearly all
                 // of it its parser's header cache (turned off above): a launch spike of 2,000 new
                 // connections/s ran a 256 MB heap out with 7,000 of them open. Past the limit Jetty

@@ -16,9 +16,11 @@ import java.time.Duration;
  *                       until one closes (they wait in the kernel's backlog, then time out)
  * @param bodyDeadline   how long a client may take to send a request's body (REQUEST_BODY_TIMEOUT_MS)
  *                       before it gets 408; the body is read before the request takes a turn
+ * @param shutdownDrain  how long a stopping instance keeps serving while /readyz says "draining"
+ *                       (SHUTDOWN_DRAIN_SECONDS), so a load balancer takes it out before its port closes
  */
 public record HttpSettings(String bindHost, int port, int threads, int queueMax, Duration queueWait,
-                           int maxConnections, Duration bodyDeadline) {
+                           int maxConnections, Duration bodyDeadline, Duration shutdownDrain) {
 
     public int activeRequests() {
         return threads - 4;
@@ -40,7 +42,11 @@ public record HttpSettings(String bindHost, int port, int threads, int queueMax,
         // A signup's body is a few hundred bytes: a slow phone sends it in well under a second. The
         // deadline bounds how long a client that dribbles its body keeps a connection (never a turn).
         Duration bodyDeadline = Duration.ofMillis(env.integer("REQUEST_BODY_TIMEOUT_MS", 10_000, 100, 120_000));
+        // Behind a load balancer, a stopping instance must be taken out of rotation before it closes
+        // its port: its /readyz fails at once, and it serves on for this long (at least the balancer's
+        // check interval times its fall count). 0 without a balancer: the port closes at once.
+        Duration shutdownDrain = Duration.ofSeconds(env.integer("SHUTDOWN_DRAIN_SECONDS", 0, 0, 300));
         String bindHost = env.get("BIND_HOST", environment.allowsEmbeddedDefaults() ? "127.0.0.1" : "0.0.0.0");
-        return new HttpSettings(bindHost, port, threads, queueMax, queueWait, maxConnections, bodyDeadline);
+        return new HttpSettings(bindHost, port, threads, queueMax, queueWait, maxConnections, bodyDeadline, shutdownDrain);
     }
 }

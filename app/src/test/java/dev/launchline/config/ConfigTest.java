@@ -88,6 +88,19 @@ class ConfigTest {
     }
 
     @Test
+    void a_malformed_line_in_the_replacement_list_fails_the_check_naming_trusted_proxies() throws IOException {
+        Path ranges = Files.createTempFile("cloudflare-ips", ".txt");
+        Files.writeString(ranges, "198.51.100.0/24\n<html>rate limited</html>\n");
+        Map<String, String> env = productionEnv();
+        env.put("TRUSTED_PROXIES", "cloudflare");
+        env.put("CLOUDFLARE_IP_RANGES_FILE", ranges.toString());
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error).as("a malformed list must fail the start").isNotNull();
+        assertThat(error.problems()).anySatisfy(problem -> assertThat(problem).contains("TRUSTED_PROXIES"));
+    }
+
+    @Test
     void an_allowed_origin_with_a_path_is_refused() {
         Map<String, String> env = new HashMap<>(Map.of("APP_ENV", "test", "FUNNELS", """
                 {"waitlists": [{"slug": "w", "public_url": "https://w.test/", "allowed_origins": ["https://w.test/landing"]}]}
@@ -172,6 +185,19 @@ class ConfigTest {
         env.put("TOKEN_SIGNING_KEY_FILE", file.toString());
         assertThat(Config.load(new EnvironmentVariables(env)).tokenSigningKey().orElseThrow().reveal())
                 .isEqualTo("key-from-a-file-0123456789abcdefghijklmnop");
+    }
+
+    @Test
+    void a_secret_file_with_more_than_the_secret_is_refused_without_echoing_it() throws IOException {
+        Path file = Files.createTempFile("signing-key", ".txt");
+        Files.writeString(file, "key-from-a-file-0123456789abcdefghijklmnop\n# created. Store it now.\n");
+        Map<String, String> env = productionEnv();
+        env.remove("TOKEN_SIGNING_KEY");
+        env.put("TOKEN_SIGNING_KEY_FILE", file.toString());
+        assertThatThrownBy(() -> Config.load(new EnvironmentVariables(env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TOKEN_SIGNING_KEY_FILE: the file holds more than one line")
+                .message().doesNotContain("key-from-a-file");
     }
 
     @Test
