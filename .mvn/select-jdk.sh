@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by ./mvnw. Launchline needs JDK 21+, but many machines (this project's
 # own CI image included) default to an older `java` while a newer JDK sits beside
 # it. Rather than make every user export JAVA_HOME, pick a JDK 21+ here and hand it
