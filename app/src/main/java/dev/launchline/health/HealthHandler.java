@@ -64,7 +64,7 @@ public final class HealthHandler {
         } catch (RuntimeException unreachable) {
             log.warn("readiness check: database unreachable ({})", unreachable.getClass().getSimpleName());
             checks.put("database", Map.of("status", "down"));
-            ctx.status(503).json(Map.of("status", "not_ready", "checks", checks));
+            ctx.status(503).json(answer("not_ready", checks));
             return;
         }
         Optional<LeadCaptureHealth.Reading> reading = leadCapture.current();
@@ -80,7 +80,15 @@ public final class HealthHandler {
                 () -> checks.put("mail", Map.of("status", "unknown")));
         boolean degraded = reading.map(current -> !current.problems().isEmpty()).orElse(false);
         String status = !ready ? "not_ready" : degraded ? "degraded" : "ready";
-        ctx.status(ready ? 200 : 503).json(Map.of("status", status, "checks", checks));
+        ctx.status(ready ? 200 : 503).json(answer(status, checks));
+    }
+
+    /** "status" first, always: operators read these answers with curl, runbooks quote them. */
+    private static Map<String, Object> answer(String status, Map<String, Object> checks) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", status);
+        answer.put("checks", checks);
+        return answer;
     }
 
     private Map<String, Object> mail(LeadCaptureHealth.Reading reading) {
