@@ -143,7 +143,8 @@ public final class DrillHost implements AutoCloseable {
         env.put("INSTANCE_URL", "http://127.0.0.1:" + portPrefix + "{instance}");
         env.put("DRILL_RUN", run.toString());
         env.put("PORT_PREFIX", String.valueOf(portPrefix));
-        // the smoke check's java trusts the throwaway certificate HAProxy presents
+        // curl and the smoke check's java trust the throwaway certificate HAProxy presents
+        env.put("CURL_CA_BUNDLE", tls.resolve("cert.pem").toString());
         env.put("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + tls.resolve("trust.p12")
                 + " -Djavax.net.ssl.trustStorePassword=" + TRUST_PASSWORD);
 
