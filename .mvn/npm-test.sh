@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The npm tests of one folder (cloudflare/, infra-terraform/), as `./mvnw verify` runs them (each
+# The npm tests of one folder (cloudflare/, infra-terraform/, deploy/), as `./mvnw verify` runs them (each
 # folder's pom.xml): `bash .mvn/npm-test.sh <folder>`. Without Node 20+ they are skipped, saying
 # so: the README's commands need nothing but a JDK.
 set -euo pipefail

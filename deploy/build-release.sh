@@ -9,10 +9,12 @@
 #   rolling-restart.sh   what runbooks/deploy.md runs on the host
 #   launchline@.service, haproxy.cfg   the systemd unit and the load balancer's configuration
 #   CHANGELOG.md         this version's section of CHANGELOG.md
+#   sbom.cdx.json        the jar's dependencies as a CycloneDX SBOM (absent with SBOM=skip)
 #   SHA256SUMS           checksums of all of the above (`sha256sum -c SHA256SUMS`)
 #
 # Environment: LAUNCHLINE_JAR  an already built jar to package instead of building one (CI, drills)
 #              AOT=skip        no AOT cache (needs a JDK 25+ and about a minute otherwise)
+#              SBOM=skip       no SBOM (the CycloneDX Maven plugin otherwise)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +36,12 @@ fi
 
 if [ "${AOT:-}" != skip ]; then
   ./mvnw -q -B -pl app/dev-stack exec:java@aot-train -Dexec.args="$out/launchline.jar $out/launchline.aot"
+fi
+
+if [ "${SBOM:-}" != skip ]; then
+  ./mvnw -q -B -pl app org.cyclonedx:cyclonedx-maven-plugin:2.9.1:makeBom \
+    -Dcyclonedx.skipAttach=true -DoutputFormat=json -DoutputName=sbom -DincludeTestScope=false
+  cp app/target/sbom.json "$out/sbom.cdx.json"
 fi
 
 cp deploy/rolling-restart.sh deploy/systemd/launchline@.service deploy/haproxy/haproxy.cfg "$out/"

@@ -41,6 +41,29 @@ class DeployFilesTest {
     }
 
     @Test
+    void a_release_set_holds_its_changelog_section_and_checksums_of_everything_in_it(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("launchline.jar"), "stands in for the jar: the script only copies it");
+        Map<String, String> env = Map.of("LAUNCHLINE_JAR", jar.toString(), "AOT", "skip", "SBOM", "skip");
+        Runbook.Outcome built = Runbook.bash("deploy/build-release.sh 0.1.0", env, Runbook.repository(), Duration.ofMinutes(1));
+        assertThat(built.exitCode()).as(built.output()).isZero();
+
+        Path set = Runbook.repository().resolve("dist/launchline-0.1.0");
+        String changelog = Files.readString(set.resolve("CHANGELOG.md"));
+        assertThat(changelog).startsWith("## [0.1.0]").doesNotContain("[Unreleased]", "# Changelog");
+        Runbook.Outcome checked = Runbook.bash("cd dist/launchline-0.1.0 && sha256sum -c SHA256SUMS", Map.of(),
+                Runbook.repository(), Duration.ofSeconds(30));
+        assertThat(checked.output()).contains("launchline.jar: OK", "rolling-restart.sh: OK", "launchline@.service: OK",
+                "haproxy.cfg: OK", "CHANGELOG.md: OK");
+        assertThat(bash("tar -tzf dist/launchline-0.1.0.tar.gz").output())
+                .contains("launchline-0.1.0/launchline.jar", "launchline-0.1.0/SHA256SUMS");
+
+        Runbook.Outcome unknown = Runbook.bash("deploy/build-release.sh 9.9.9", env, Runbook.repository(), Duration.ofMinutes(1));
+        assertThat(unknown.exitCode()).as("a version without its changelog section").isEqualTo(1);
+        assertThat(unknown.output()).contains("CHANGELOG.md has no section '## [9.9.9]'");
+        bash("rm -rf dist/launchline-9.9.9 dist/launchline-0.1.0 dist/launchline-0.1.0.tar.gz");
+    }
+
+    @Test
     void haproxy_accepts_its_configuration(@TempDir Path dir) {
         assumeTrue(installed("haproxy") && installed("openssl"), "haproxy or openssl is not installed");
         Runbook.Outcome checked = Runbook.bash("""

@@ -152,6 +152,7 @@ public final class DrillHost implements AutoCloseable {
         Map<String, String> build = new HashMap<>(env);
         build.put("LAUNCHLINE_JAR", jar().toString());
         build.put("AOT", "skip");
+        build.put("SBOM", "skip");
         Runbook.bashOk("deploy/build-release.sh " + RELEASE, build, Duration.ofMinutes(1));
     }
 
@@ -178,16 +179,7 @@ public final class DrillHost implements AutoCloseable {
         for (String instance : List.of("1", "2")) {
             Runbook.bashOk(env.get("RESTART_COMMAND").replace("{instance}", instance), env, Duration.ofSeconds(10));
         }
-        ProcessBuilder haproxy = new ProcessBuilder("haproxy", "-db", "-f",
-                Runbook.repository().resolve("deploy/haproxy/haproxy.cfg").toString())
-                .redirectErrorStream(true).redirectOutput(run.resolve("haproxy.log").toFile());
-        haproxy.environment().putAll(Map.of(
-                "LB_BIND", "127.0.0.1:" + lbPort,
-                "LB_CERT", tls.resolve("haproxy.pem").toString(),
-                "HAPROXY_SOCKET", env.get("HAPROXY_SOCKET"),
-                "APP1_ADDR", "127.0.0.1:" + portPrefix + "1",
-                "APP2_ADDR", "127.0.0.1:" + portPrefix + "2"));
-        processes.add(haproxy.start());
+        startBalancer();
         // what rolling-restart.sh asks HAProxy, for both instances
         Runbook.bashOk("""
                 for i in $(seq 360); do
@@ -198,6 +190,20 @@ public final class DrillHost implements AutoCloseable {
                 done
                 echo "HAProxy did not report both instances UP within 90 s" >&2; exit 1
                 """, env, Duration.ofSeconds(100));
+    }
+
+    /** HAProxy alone, for a host whose instances a deploy starts for the first time. */
+    public void startBalancer() throws IOException {
+        ProcessBuilder haproxy = new ProcessBuilder("haproxy", "-db", "-f",
+                Runbook.repository().resolve("deploy/haproxy/haproxy.cfg").toString())
+                .redirectErrorStream(true).redirectOutput(run.resolve("haproxy.log").toFile());
+        haproxy.environment().putAll(Map.of(
+                "LB_BIND", "127.0.0.1:" + lbPort,
+                "LB_CERT", tls.resolve("haproxy.pem").toString(),
+                "HAPROXY_SOCKET", env.get("HAPROXY_SOCKET"),
+                "APP1_ADDR", "127.0.0.1:" + portPrefix + "1",
+                "APP2_ADDR", "127.0.0.1:" + portPrefix + "2"));
+        processes.add(haproxy.start());
     }
 
     /** A write token for the smoke check, made as runbooks/smoke-check.md makes it, in SMOKE_ADMIN_TOKEN_FILE. */
