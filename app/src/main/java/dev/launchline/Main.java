@@ -3,6 +3,7 @@ package dev.launchline;
 import ch.qos.logback.classic.LoggerContext;
 import dev.launchline.admin.AdminTokenCommand;
 import dev.launchline.config.ConfigException;
+import dev.launchline.config.EnvironmentComparison;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
@@ -17,6 +18,7 @@ import dev.launchline.waitlist.UnconfirmedSignupPurge;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +35,9 @@ public final class Main {
             usage: launchline <command>
               serve          start the service (the default)
               check-config   validate the configuration from the environment and exit (0 = valid, 78 = invalid)
+              check-config --compare A.env B.env
+                             both files valid, and the two environments kept apart: no shared database,
+                             signing key, origin-lock secret, metrics token or Turnstile widget (0 = apart, 78 = not)
               migrate        apply pending database migrations and exit
               purge-unconfirmed
                              delete signups left unconfirmed longer than UNCONFIRMED_RETENTION_DAYS, and exit
@@ -60,6 +65,9 @@ public final class Main {
         switch (command) {
             case "serve" -> serve(loadOrExit(env, System.err));
             case "check-config" -> {
+                if (args.length > 1) {
+                    System.exit(compare(args));
+                }
                 Config config = loadOrExit(env, System.out);
                 System.out.println("launchline: configuration is valid for APP_ENV=" + config.environment().id());
             }
@@ -74,6 +82,23 @@ public final class Main {
                 System.exit(64);
             }
         }
+    }
+
+    /** {@code check-config --compare A B}: names and verdicts only, never a value. */
+    private static int compare(String[] args) {
+        if (args.length != 4 || !args[1].equals("--compare")) {
+            System.err.print("launchline: check-config takes no arguments, or --compare A.env B.env\n" + USAGE);
+            return 64;
+        }
+        EnvironmentComparison.Report report = EnvironmentComparison.compare(
+                args[2], EnvironmentVariables.fromFile(Path.of(args[2])), args[3], EnvironmentVariables.fromFile(Path.of(args[3])));
+        report.lines().forEach(System.out::println);
+        if (report.problems() == 0) {
+            System.out.println("launchline: " + args[2] + " and " + args[3] + " are valid and kept apart");
+            return 0;
+        }
+        System.out.println("launchline: " + report.problems() + " problem(s): see the lines above");
+        return Config.EXIT_CONFIG;
     }
 
     /** {@code launchline admin-token ...}; returns the exit code instead of exiting, for tests. */

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The variables the service reads: the process environment, optionally on top of a dotenv
@@ -35,27 +37,51 @@ public final class EnvironmentVariables {
         List<String> fileProblems = new ArrayList<>();
         String envFile = System.getenv(ENV_FILE);
         if (envFile != null && !envFile.isBlank()) {
-            Path path = Path.of(envFile);
-            if (!Files.isReadable(path)) {
-                fileProblems.add(ENV_FILE + ": file not found or not readable");
-            } else {
-                try {
-                    Dotenv dotenv = Dotenv.configure()
-                            .directory(path.toAbsolutePath().getParent().toString())
-                            .filename(path.getFileName().toString())
-                            .load();
-                    for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
-                        merged.put(entry.getKey(), entry.getValue());
-                    }
-                } catch (RuntimeException malformed) {
-                    fileProblems.add(ENV_FILE + ": file could not be parsed as KEY=VALUE lines");
-                }
-            }
+            readEnvFile(Path.of(envFile), ENV_FILE, merged, fileProblems);
         }
         merged.putAll(System.getenv());
         EnvironmentVariables variables = new EnvironmentVariables(merged);
         variables.problems.addAll(fileProblems);
         return variables;
+    }
+
+    /** One env file alone, nothing of the process environment (check-config --compare). */
+    public static EnvironmentVariables fromFile(Path file) {
+        Map<String, String> values = new HashMap<>();
+        List<String> fileProblems = new ArrayList<>();
+        readEnvFile(file, file.toString(), values, fileProblems);
+        EnvironmentVariables variables = new EnvironmentVariables(values);
+        variables.problems.addAll(fileProblems);
+        return variables;
+    }
+
+    private static void readEnvFile(Path path, String name, Map<String, String> into, List<String> fileProblems) {
+        if (!Files.isReadable(path)) {
+            fileProblems.add(name + ": file not found or not readable");
+            return;
+        }
+        try {
+            Dotenv dotenv = Dotenv.configure()
+                    .directory(path.toAbsolutePath().getParent().toString())
+                    .filename(path.getFileName().toString())
+                    .load();
+            for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
+                into.put(entry.getKey(), entry.getValue());
+            }
+        } catch (RuntimeException malformed) {
+            fileProblems.add(name + ": file could not be parsed as KEY=VALUE lines");
+        }
+    }
+
+    /** The names set (not blank), for comparisons that must never show a value. */
+    public Set<String> names() {
+        Set<String> names = new TreeSet<>();
+        values.forEach((name, value) -> {
+            if (value != null && !value.isBlank()) {
+                names.add(name);
+            }
+        });
+        return names;
     }
 
     public Optional<String> get(String name) {
