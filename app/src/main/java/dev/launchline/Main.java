@@ -9,6 +9,7 @@ import dev.launchline.config.Secret;
 import dev.launchline.db.Database;
 import dev.launchline.db.DatabaseSettings;
 import dev.launchline.db.DatabaseUnreachable;
+import dev.launchline.doctor.DoctorCommand;
 import dev.launchline.embedded.EmbeddedDatabase;
 import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.health.BuildInfo;
@@ -43,6 +44,8 @@ public final class Main {
                              delete signups left unconfirmed longer than UNCONFIRMED_RETENTION_DAYS, and exit
               version        print the build's version and commit
               admin-token    create | list | revoke admin API tokens (launchline admin-token for details)
+              doctor         audits a launch from outside: DNS, proxying, origin exposure, SPF/DKIM/DMARC
+                             (launchline doctor for details; exit 0 no blockers, 1 blockers)
               smoke          end-to-end check of a deployed service: test signup, mail accepted by SMTP, clean-up
                              (launchline smoke for details; exit 0 ok, 1 failed)
             """;
@@ -76,6 +79,7 @@ public final class Main {
             case "version" -> System.out.println(BuildInfo.load().release());
             case "admin-token" -> System.exit(adminToken(args, env, System.out, System.err));
             case "smoke" -> System.exit(smoke(args, env, System.out, System.err));
+            case "doctor" -> System.exit(DoctorCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "help", "--help", "-h" -> System.out.print(USAGE);
             default -> {
                 System.err.print("launchline: unknown command '" + command + "'\n" + USAGE);
