@@ -27,6 +27,10 @@ public final class DoctorCommand {
               --dkim-selector S      a DKIM selector of the mail provider; repeat for several
               --spf-include DOMAIN   the mail provider's SPF include, e.g. spf.mtasv.net (Postmark)
               --resolver HOST:PORT   the DNS resolver to ask (default: the system's)
+              --connect-to N:P:H:P   send connections for name N, port P to host H, port P (as curl's option), repeatable
+              --ca-file PEM          also trust these CA certificates (a staging environment's own CA)
+              --env-file F           the service's env file: the values of its secrets must not appear in the frontend
+              --checks LIST          dns,email,web (default: all three)
               --format F             text (default), json or markdown (a report to hand over)
             exit: 0 no blockers, 1 blockers, 64 usage error
             """;
@@ -45,14 +49,23 @@ public final class DoctorCommand {
         Dns dns = options.resolver() == null ? Dns.system() : Dns.at(options.resolver());
         List<Finding> findings = new ArrayList<>();
         Optional<InetAddress> origin = Optional.empty();
-        if (options.origin() != null) {
+        if (options.origin() != null && options.checks().contains("dns")) {
             origin = checked(findings, "dns.origin", () -> resolveOrigin(dns, options.origin()));
         }
         Optional<InetAddress> originAddress = origin;
-        checked(findings, "dns", () -> findings.addAll(DnsChecks.run(dns, options.domain(), Optional.ofNullable(options.api()),
-                originAddress)));
-        checked(findings, "email", () -> findings.addAll(EmailAuthChecks.run(dns, options.mailDomain(), options.selectors(),
-                Optional.ofNullable(options.spfInclude()))));
+        if (options.checks().contains("dns")) {
+            checked(findings, "dns", () -> findings.addAll(DnsChecks.run(dns, options.domain(), Optional.ofNullable(options.api()),
+                    originAddress)));
+        }
+        if (options.checks().contains("email")) {
+            checked(findings, "email", () -> findings.addAll(EmailAuthChecks.run(dns, options.mailDomain(), options.selectors(),
+                    Optional.ofNullable(options.spfInclude()))));
+        }
+        if (options.checks().contains("web")) {
+            HttpProbe http = new HttpProbe(options.connectTo(), Optional.ofNullable(options.caFile()));
+            findings.addAll(WebChecks.run(http, options.domain(), Optional.ofNullable(options.api()), options.knownSecrets(),
+                    java.time.Clock.systemUTC()));
+        }
         DoctorReport report = new DoctorReport(options.domain(), findings);
         out.print(switch (options.format()) {
             case "json" -> report.json();
@@ -89,7 +102,8 @@ public final class DoctorCommand {
     }
 
     record Options(String domain, String api, String origin, String mailDomain, List<String> selectors, String spfInclude,
-                   java.net.InetSocketAddress resolver, String format) {
+                   java.net.InetSocketAddress resolver, String format, java.util.Map<String, java.net.InetSocketAddress> connectTo,
+                   java.nio.file.Path caFile, List<String> knownSecrets, java.util.Set<String> checks) {
 
         static Options parse(List<String> args) {
             String domain = null;
@@ -100,6 +114,10 @@ public final class DoctorCommand {
             java.net.InetSocketAddress resolver = null;
             String format = "text";
             List<String> selectors = new ArrayList<>();
+            java.util.Map<String, java.net.InetSocketAddress> connectTo = new java.util.HashMap<>();
+            java.nio.file.Path caFile = null;
+            List<String> knownSecrets = new ArrayList<>();
+            java.util.Set<String> checks = java.util.Set.of("dns", "email", "web");
             for (int i = 0; i < args.size(); i += 2) {
                 String option = args.get(i);
                 if (i + 1 >= args.size()) {
@@ -118,6 +136,31 @@ public final class DoctorCommand {
                             resolver = Dns.parseAddress(value);
                         } catch (UnknownHostException | NumberFormatException bad) {
                             throw new IllegalArgumentException("--resolver is host:port, e.g. 1.1.1.1:53");
+                        }
+                    }
+                    case "--connect-to" -> {
+                        String[] parts = value.split(":");
+                        if (parts.length != 4) {
+                            throw new IllegalArgumentException("--connect-to is NAME:PORT:HOST:PORT, e.g. rocket.example:443:127.0.0.1:8443");
+                        }
+                        try {
+                            connectTo.put(parts[0].toLowerCase(Locale.ROOT) + ":" + Integer.parseInt(parts[1]),
+                                    new java.net.InetSocketAddress(parts[2], Integer.parseInt(parts[3])));
+                        } catch (NumberFormatException notAPort) {
+                            throw new IllegalArgumentException("--connect-to ports are numbers");
+                        }
+                    }
+                    case "--ca-file" -> {
+                        caFile = java.nio.file.Path.of(value);
+                        if (!java.nio.file.Files.isReadable(caFile)) {
+                            throw new IllegalArgumentException("--ca-file " + value + " is not a readable file");
+                        }
+                    }
+                    case "--env-file" -> knownSecrets.addAll(secretsOf(java.nio.file.Path.of(value)));
+                    case "--checks" -> {
+                        checks = java.util.Set.of(value.split(","));
+                        if (!java.util.Set.of("dns", "email", "web").containsAll(checks)) {
+                            throw new IllegalArgumentException("--checks is a list of dns, email, web");
                         }
                     }
                     case "--format" -> {
@@ -140,7 +183,23 @@ public final class DoctorCommand {
                 }
                 mailDomain = hostName(mailFrom.substring(at + 1).replace(">", ""), "--mail-from");
             }
-            return new Options(domain, api, origin, mailDomain, List.copyOf(selectors), spfInclude, resolver, format);
+            return new Options(domain, api, origin, mailDomain, List.copyOf(selectors), spfInclude, resolver, format,
+                    connectTo, caFile, List.copyOf(knownSecrets), checks);
+        }
+
+        /** The values of the service's secrets in its env file (or the files it names), to look for in the frontend. */
+        private static List<String> secretsOf(java.nio.file.Path envFile) {
+            dev.launchline.config.EnvironmentVariables env = dev.launchline.config.EnvironmentVariables.fromFile(envFile);
+            if (!env.problems().isEmpty()) {
+                throw new IllegalArgumentException("--env-file: " + String.join("; ", env.problems()));
+            }
+            List<String> values = new ArrayList<>();
+            for (String name : List.of("TOKEN_SIGNING_KEY", "TOKEN_SIGNING_KEY_PREVIOUS", "ORIGIN_LOCK_SECRET", "METRICS_TOKEN",
+                    "DATABASE_PASSWORD", "DATABASE_MIGRATION_PASSWORD", "SMTP_PASSWORD", "TURNSTILE_SECRET_KEY", "SENTRY_DSN",
+                    "SMOKE_ADMIN_TOKEN")) {
+                env.secret(name).ifPresent(secret -> values.add(secret.reveal()));
+            }
+            return values;
         }
 
         private static String hostName(String value, String option) {
