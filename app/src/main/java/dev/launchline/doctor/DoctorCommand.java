@@ -30,7 +30,9 @@ public final class DoctorCommand {
               --connect-to N:P:H:P   send connections for name N, port P to host H, port P (as curl's option), repeatable
               --ca-file PEM          also trust these CA certificates (a staging environment's own CA)
               --env-file F           the service's env file: the values of its secrets must not appear in the frontend
-              --checks LIST          dns,email,web (default: all three)
+              --checks LIST          dns,email,web,service (default: all four; service needs --api)
+              --smoke                also the funnel end to end (a test signup, its mail accepted, cleaned up):
+                                     with --waitlist W, --smoke-email-domain D and --admin-token-file F (write scope)
               --format F             text (default), json or markdown (a report to hand over)
             exit: 0 no blockers, 1 blockers, 64 usage error
             """;
@@ -60,6 +62,11 @@ public final class DoctorCommand {
         if (options.checks().contains("email")) {
             checked(findings, "email", () -> findings.addAll(EmailAuthChecks.run(dns, options.mailDomain(), options.selectors(),
                     Optional.ofNullable(options.spfInclude()))));
+        }
+        if (options.checks().contains("service") && options.apiBase() != null) {
+            HttpProbe http = new HttpProbe(options.connectTo(), Optional.ofNullable(options.caFile()));
+            findings.addAll(ServiceChecks.run(http, options.apiBase(), Optional.ofNullable(options.origin()),
+                    Optional.ofNullable(options.smoke()), options.connectTo(), Optional.ofNullable(options.caFile())));
         }
         if (options.checks().contains("web")) {
             HttpProbe http = new HttpProbe(options.connectTo(), Optional.ofNullable(options.caFile()));
@@ -103,7 +110,8 @@ public final class DoctorCommand {
 
     record Options(String domain, String api, String origin, String mailDomain, List<String> selectors, String spfInclude,
                    java.net.InetSocketAddress resolver, String format, java.util.Map<String, java.net.InetSocketAddress> connectTo,
-                   java.nio.file.Path caFile, List<String> knownSecrets, java.util.Set<String> checks) {
+                   java.nio.file.Path caFile, List<String> knownSecrets, java.util.Set<String> checks, URI apiBase,
+                   ServiceChecks.Smoke smoke) {
 
         static Options parse(List<String> args) {
             String domain = null;
@@ -117,16 +125,29 @@ public final class DoctorCommand {
             java.util.Map<String, java.net.InetSocketAddress> connectTo = new java.util.HashMap<>();
             java.nio.file.Path caFile = null;
             List<String> knownSecrets = new ArrayList<>();
-            java.util.Set<String> checks = java.util.Set.of("dns", "email", "web");
+            java.util.Set<String> checks = java.util.Set.of("dns", "email", "web", "service");
+            URI apiBase = null;
+            boolean smoke = false;
+            String waitlist = null;
+            String smokeDomain = null;
+            java.nio.file.Path tokenFile = null;
             for (int i = 0; i < args.size(); i += 2) {
                 String option = args.get(i);
+                if (option.equals("--smoke")) { // the one option without a value
+                    smoke = true;
+                    i--;
+                    continue;
+                }
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(option + " needs a value");
                 }
                 String value = args.get(i + 1).trim();
                 switch (option) {
                     case "--domain" -> domain = hostName(value, option);
-                    case "--api" -> api = hostName(value.contains("://") ? URI.create(value).getHost() : value, option);
+                    case "--api" -> {
+                        apiBase = URI.create(value.contains("://") ? value : "https://" + value);
+                        api = hostName(apiBase.getHost(), option);
+                    }
                     case "--origin" -> origin = value;
                     case "--mail-from" -> mailFrom = value;
                     case "--dkim-selector" -> selectors.add(value);
@@ -159,10 +180,13 @@ public final class DoctorCommand {
                     case "--env-file" -> knownSecrets.addAll(secretsOf(java.nio.file.Path.of(value)));
                     case "--checks" -> {
                         checks = java.util.Set.of(value.split(","));
-                        if (!java.util.Set.of("dns", "email", "web").containsAll(checks)) {
-                            throw new IllegalArgumentException("--checks is a list of dns, email, web");
+                        if (!java.util.Set.of("dns", "email", "web", "service").containsAll(checks)) {
+                            throw new IllegalArgumentException("--checks is a list of dns, email, web, service");
                         }
                     }
+                    case "--waitlist" -> waitlist = value;
+                    case "--smoke-email-domain" -> smokeDomain = hostName(value, option);
+                    case "--admin-token-file" -> tokenFile = java.nio.file.Path.of(value);
                     case "--format" -> {
                         if (!List.of("text", "json", "markdown").contains(value)) {
                             throw new IllegalArgumentException("--format is text, json or markdown");
@@ -183,8 +207,23 @@ public final class DoctorCommand {
                 }
                 mailDomain = hostName(mailFrom.substring(at + 1).replace(">", ""), "--mail-from");
             }
+            ServiceChecks.Smoke smokeCheck = null;
+            if (smoke) {
+                if (apiBase == null || waitlist == null || smokeDomain == null || tokenFile == null) {
+                    throw new IllegalArgumentException("--smoke needs --api, --waitlist, --smoke-email-domain and --admin-token-file");
+                }
+                try {
+                    String token = java.nio.file.Files.readString(tokenFile).strip();
+                    if (token.isEmpty() || token.chars().anyMatch(Character::isISOControl)) {
+                        throw new IllegalArgumentException("--admin-token-file must hold the token alone, on one line");
+                    }
+                    smokeCheck = new ServiceChecks.Smoke(waitlist, smokeDomain, dev.launchline.config.Secret.of(token));
+                } catch (java.io.IOException unreadable) {
+                    throw new IllegalArgumentException("--admin-token-file " + tokenFile + " is not readable");
+                }
+            }
             return new Options(domain, api, origin, mailDomain, List.copyOf(selectors), spfInclude, resolver, format,
-                    connectTo, caFile, List.copyOf(knownSecrets), checks);
+                    connectTo, caFile, List.copyOf(knownSecrets), checks, apiBase, smokeCheck);
         }
 
         /** The values of the service's secrets in its env file (or the files it names), to look for in the frontend. */

@@ -38,7 +38,9 @@ import java.util.Optional;
  */
 final class HttpProbe {
     private static final int BODY_LIMIT = 512 * 1024;
-    private static final int TIMEOUT_MS = 5_000;
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** patient: a service that just lost its database takes its pool's 5 s to say so */
+    private static final int READ_TIMEOUT_MS = 15_000;
 
     /** The TLS side of a request: what was negotiated, the server's certificate, and whether it was trusted. */
     record Tls(String protocol, X509Certificate certificate, Optional<String> untrusted) {
@@ -102,8 +104,8 @@ final class HttpProbe {
 
     private static Socket connect(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
-        socket.connect(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address, TIMEOUT_MS);
-        socket.setSoTimeout(TIMEOUT_MS);
+        socket.connect(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address, CONNECT_TIMEOUT_MS);
+        socket.setSoTimeout(READ_TIMEOUT_MS);
         return socket;
     }
 

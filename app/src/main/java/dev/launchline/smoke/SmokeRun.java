@@ -22,7 +22,7 @@ import java.util.Optional;
  * deadline; then delete it, whatever happened before. Every request is bounded (10 s at most,
  * never past the deadline); the clean-up gets its own 10 s after the deadline.
  */
-final class SmokeRun {
+public final class SmokeRun {
     private static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(10);
     private static final Duration CLEANUP_TIME = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
@@ -36,7 +36,7 @@ final class SmokeRun {
     private final Secret token;
     private final HttpClient client;
 
-    SmokeRun(URI baseUrl, String waitlist, String emailDomain, Duration timeout, Secret token) {
+    public SmokeRun(URI baseUrl, String waitlist, String emailDomain, Duration timeout, Secret token) {
         this.baseUrl = baseUrl;
         this.waitlist = waitlist;
         this.emailDomain = emailDomain;
@@ -48,13 +48,13 @@ final class SmokeRun {
                 .build();
     }
 
-    record Result(boolean ok, String line) {
+    public record Result(boolean ok, String line) {
         static Result failed(String reason) {
             return new Result(false, "smoke FAILED: " + reason);
         }
     }
 
-    Result run() {
+    public Result run() {
         Instant started = Instant.now();
         Instant deadline = started.plus(timeout);
         byte[] random = new byte[6];

@@ -140,32 +140,40 @@ final class LocalWebServer implements AutoCloseable {
 
     /** A CA, and per name a key and a certificate it signed, all made by keytool. */
     private static KeyStore certificates(Path dir, Map<String, String> certificates) throws Exception {
+        // keytool starts a JVM per call: the CA first, then every name's key and certificate at once
         StringBuilder script = new StringBuilder("""
                 cd "$DIR"
-                kt() { keytool -storepass "$PW" -keypass "$PW" -storetype PKCS12 "$@"; }
+                kt() { keytool -J-XX:TieredStopAtLevel=1 -storepass "$PW" -keypass "$PW" -storetype PKCS12 "$@"; }
                 kt -genkeypair -alias ca -keyalg RSA -keysize 2048 -dname "CN=Doctor Test CA" -ext bc:c -validity 3650 -keystore ca.p12
                 kt -exportcert -alias ca -keystore ca.p12 -rfc -file ca.pem
-                kt -importcert -noprompt -alias ca -file ca.pem -keystore leaves.p12
                 """);
         for (Map.Entry<String, String> certificate : certificates.entrySet()) {
             String name = certificate.getKey();
             String san = certificate.getValue().equals("other-name") ? "other.invalid" : name;
             String validity = certificate.getValue().equals("expiring") ? "-startdate -80d -validity 90" : "-validity 90";
-            script.append("kt -genkeypair -alias ").append(name).append(" -keyalg RSA -keysize 2048 -dname CN=").append(san)
-                    .append(" -keystore leaves.p12\n")
-                    .append("kt -certreq -alias ").append(name).append(" -keystore leaves.p12 -file ").append(name).append(".csr\n")
-                    .append("kt -gencert -alias ca -keystore ca.p12 -infile ").append(name).append(".csr -outfile ").append(name)
+            script.append("( kt -importcert -noprompt -alias ca -file ca.pem -keystore ").append(name).append(".p12\n")
+                    .append("  kt -genkeypair -alias ").append(name).append(" -keyalg RSA -keysize 2048 -dname CN=").append(san)
+                    .append(" -keystore ").append(name).append(".p12\n")
+                    .append("  kt -certreq -alias ").append(name).append(" -keystore ").append(name).append(".p12 -file ")
+                    .append(name).append(".csr\n")
+                    .append("  kt -gencert -alias ca -keystore ca.p12 -infile ").append(name).append(".csr -outfile ").append(name)
                     .append(".pem -rfc -ext SAN=dns:").append(san).append(' ').append(validity).append('\n')
-                    .append("kt -importcert -noprompt -alias ").append(name).append(" -file ").append(name)
-                    .append(".pem -keystore leaves.p12\n");
+                    .append("  kt -importcert -noprompt -alias ").append(name).append(" -file ").append(name)
+                    .append(".pem -keystore ").append(name).append(".p12 ) &\n");
         }
+        script.append("wait\n");
         Runbook.bashOk(script.toString(), Map.of("DIR", dir.toString(), "PW", PASSWORD,
                 "PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH")), Duration.ofMinutes(2));
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(dir.resolve("leaves.p12"))) {
-            store.load(in, PASSWORD.toCharArray());
+        store.load(null, null);
+        for (String name : certificates.keySet()) {
+            KeyStore one = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(dir.resolve(name + ".p12"))) {
+                one.load(in, PASSWORD.toCharArray());
+            }
+            store.setEntry(name, one.getEntry(name, new KeyStore.PasswordProtection(PASSWORD.toCharArray())),
+                    new KeyStore.PasswordProtection(PASSWORD.toCharArray()));
         }
-        store.deleteEntry("ca"); // trusted entry, not a key
         return store;
     }
 
