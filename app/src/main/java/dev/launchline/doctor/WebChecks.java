@@ -92,6 +92,10 @@ final class WebChecks {
             } else {
                 findings.add(Finding.ok("redirects.canonical", other + " -> " + canonical + " in " + hops + " hop(s), permanent", chain(fromOther)));
             }
+        } else if (reached != null) {
+            findings.add(new Finding(Severity.WARNING, "redirects.canonical", "both " + canonical + " and " + reached + " serve the site",
+                    chain(fromOther), "two hosts split search ranking, cookies and analytics; one canonical host is the rule",
+                    REDIRECT_FIX + "canonical_host (the other name redirects to it)"));
         }
         return canonical;
     }

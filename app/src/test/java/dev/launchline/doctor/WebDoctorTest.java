@@ -39,7 +39,7 @@ class WebDoctorTest {
     static void serveTheSites() throws Exception {
         web = new LocalWebServer(dir, Map.of("rocket.example", "valid", "www.rocket.example", "valid",
                 "api.rocket.example", "valid", "launch.example", "expiring", "www.launch.example", "other-name",
-                "loop.example", "valid", "www.loop.example", "valid"));
+                "loop.example", "valid", "www.loop.example", "valid", "two.example", "valid", "www.two.example", "valid"));
         // done right: http -> https on the apex, www -> apex, query kept, headers, HSTS
         web.on("http", "rocket.example", "/", redirect(301, "https://rocket.example/{query}"))
                 .on("https", "www.rocket.example", "/", redirect(301, "https://rocket.example/{query}"))
@@ -54,6 +54,10 @@ class WebDoctorTest {
                 .on("https", "launch.example", "/", page(Map.of("Server", "nginx/1.18.0"),
                         "<html><script src=\"/app.js\"></script></html>"))
                 .on("https", "launch.example", "/app.js", page(Map.of(), "const stripe = '" + stripeKey + "';"));
+        // two canonical hosts: both serve the page
+        web.on("http", "two.example", "/", redirect(301, "https://two.example/{query}"))
+                .on("https", "two.example", "/", page(GOOD_HEADERS, "<html>one</html>"))
+                .on("https", "www.two.example", "/", page(GOOD_HEADERS, "<html>the same</html>"));
         // a loop between the apex and www
         web.on("http", "loop.example", "/", redirect(301, "https://loop.example/{query}"))
                 .on("https", "loop.example", "/", redirect(301, "https://www.loop.example/{query}"))
@@ -95,6 +99,12 @@ class WebDoctorTest {
                 "warning headers.server: launch.example (landing page) names its software version");
         assertThat(found).anyMatch(line -> line.startsWith("warning headers.security: launch.example (landing page) lacks Content-Security-Policy"));
         assertThat(run.out()).as("the secret itself is never printed").doesNotContain("4eC39HqLyjWDarjtT1zdp7dc");
+    }
+
+    @Test
+    void two_hosts_serving_the_site_is_a_warning() {
+        Run run = doctor("--domain", "two.example");
+        assertThat(run.out()).contains("WARNING  redirects.canonical", "both two.example and www.two.example serve the site");
     }
 
     @Test

@@ -86,8 +86,11 @@ public final class DrillHost implements AutoCloseable {
         this.tls = tlsCertificate(dir);
         int smtpPort = TestStack.freePort();
         this.smtp = DevMailServer.start(smtpPort);
+        // below the kernel's ephemeral range (32768-60999 by default): a port chosen now is bound
+        // seconds later, and meanwhile every outgoing connection (the instances' database pools)
+        // takes an ephemeral port, which once was the one chosen here
         this.portPrefix = freePortPrefix();
-        this.lbPort = TestStack.freePort();
+        this.lbPort = freePortBelowEphemeral();
 
         Map<String, String> lines = new LinkedHashMap<>();
         lines.put("APP_ENV", "staging");
@@ -124,7 +127,9 @@ public final class DrillHost implements AutoCloseable {
                   # a zombie (nobody may reap it here) has exited too
                   while kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ]; do sleep 0.1; done
                 fi
-                PORT="${PORT_PREFIX}$i" nohup java -Xmx256m -jar "$LAUNCHLINE_HOME/current/launchline.jar" serve \\
+                # C1 only and a small heap: the drills measure the procedure, not the JIT, and start
+                # sooner on two shared cores (production uses the unit's flags)
+                PORT="${PORT_PREFIX}$i" nohup java -Xmx256m -XX:TieredStopAtLevel=1 -jar "$LAUNCHLINE_HOME/current/launchline.jar" serve \\
                   >> "$DRILL_RUN/$i.log" 2>&1 < /dev/null &
                 echo $! > "$DRILL_RUN/$i.pid"
                 """);
@@ -181,15 +186,35 @@ public final class DrillHost implements AutoCloseable {
         }
         startBalancer();
         // what rolling-restart.sh asks HAProxy, for both instances
-        Runbook.bashOk("""
-                for i in $(seq 360); do
-                  up=$(echo "show stat" | socat -t 2 stdio "unix-connect:$HAPROXY_SOCKET" 2>/dev/null \\
-                       | awk -F, '$1 == "launchline" && $18 == "UP"' | wc -l) || true
-                  [ "$up" = 2 ] && exit 0
-                  sleep 0.25
-                done
-                echo "HAProxy did not report both instances UP within 90 s" >&2; exit 1
-                """, env, Duration.ofSeconds(100));
+        try {
+            Runbook.bashOk("""
+                    while [ "$SECONDS" -lt 90 ]; do
+                      up=$(echo "show stat" | socat -t 1 stdio "unix-connect:$HAPROXY_SOCKET" 2>/dev/null \\
+                           | awk -F, '$1 == "launchline" && $18 == "UP"' | wc -l) || true
+                      [ "$up" = 2 ] && exit 0
+                      sleep 0.25
+                    done
+                    echo "HAProxy did not report both instances UP within 90 s" >&2; exit 1
+                    """, env, Duration.ofSeconds(120));
+        } catch (AssertionError notUp) {
+            throw new AssertionError(notUp.getMessage() + "\n" + logs(), notUp);
+        }
+    }
+
+    /** The last lines of HAProxy's and each instance's log, for a drill that failed. */
+    public String logs() {
+        StringBuilder logs = new StringBuilder();
+        try (var files = Files.list(run)) {
+            for (Path log : files.filter(file -> file.toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                logs.append("--- ").append(log.getFileName()).append(" (last 15 lines)\n");
+                lines.subList(Math.max(0, lines.size() - 15), lines.size())
+                        .forEach(line -> logs.append(line.length() > 300 ? line.substring(0, 300) : line).append('\n'));
+            }
+        } catch (IOException unreadable) {
+            logs.append("(logs unreadable: ").append(unreadable.getMessage()).append(")");
+        }
+        return logs.toString();
     }
 
     /** HAProxy alone, for a host whose instances a deploy starts for the first time. */
@@ -203,7 +228,15 @@ public final class DrillHost implements AutoCloseable {
                 "HAPROXY_SOCKET", env.get("HAPROXY_SOCKET"),
                 "APP1_ADDR", "127.0.0.1:" + portPrefix + "1",
                 "APP2_ADDR", "127.0.0.1:" + portPrefix + "2"));
-        processes.add(haproxy.start());
+        Process started = haproxy.start();
+        processes.add(started);
+        try {
+            if (started.waitFor(500, TimeUnit.MILLISECONDS)) { // it exits at once when it cannot bind or parse
+                throw new AssertionError("HAProxy exited with " + started.exitValue() + "\n" + logs());
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A write token for the smoke check, made as runbooks/smoke-check.md makes it, in SMOKE_ADMIN_TOKEN_FILE. */
@@ -324,9 +357,19 @@ public final class DrillHost implements AutoCloseable {
         smtp.close();
     }
 
+    private static int freePortBelowEphemeral() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (free(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port found below 32000");
+    }
+
     private static int freePortPrefix() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int prefix = ThreadLocalRandom.current().nextInt(2000, 6500);
+            int prefix = ThreadLocalRandom.current().nextInt(2000, 3200); // ports 20001-31992
             if (free(prefix * 10 + 1) && free(prefix * 10 + 2)) {
                 return prefix;
             }
