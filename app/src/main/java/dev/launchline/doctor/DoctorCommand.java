@@ -1,15 +1,25 @@
 package dev.launchline.doctor;
 
+import dev.launchline.config.EnvironmentVariables;
+import dev.launchline.config.Secret;
 import dev.launchline.doctor.Finding.Severity;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -71,7 +81,7 @@ public final class DoctorCommand {
         if (options.checks().contains("web")) {
             HttpProbe http = new HttpProbe(options.connectTo(), Optional.ofNullable(options.caFile()));
             findings.addAll(WebChecks.run(http, options.domain(), Optional.ofNullable(options.api()), options.knownSecrets(),
-                    java.time.Clock.systemUTC()));
+                    Clock.systemUTC()));
         }
         DoctorReport report = new DoctorReport(options.domain(), findings);
         out.print(switch (options.format()) {
@@ -109,8 +119,8 @@ public final class DoctorCommand {
     }
 
     record Options(String domain, String api, String origin, String mailDomain, List<String> selectors, String spfInclude,
-                   java.net.InetSocketAddress resolver, String format, java.util.Map<String, java.net.InetSocketAddress> connectTo,
-                   java.nio.file.Path caFile, List<String> knownSecrets, java.util.Set<String> checks, URI apiBase,
+                   InetSocketAddress resolver, String format, Map<String, java.net.InetSocketAddress> connectTo,
+                   Path caFile, List<String> knownSecrets, Set<String> checks, URI apiBase,
                    ServiceChecks.Smoke smoke) {
 
         static Options parse(List<String> args) {
@@ -119,18 +129,18 @@ public final class DoctorCommand {
             String origin = null;
             String mailFrom = null;
             String spfInclude = null;
-            java.net.InetSocketAddress resolver = null;
+            InetSocketAddress resolver = null;
             String format = "text";
             List<String> selectors = new ArrayList<>();
-            java.util.Map<String, java.net.InetSocketAddress> connectTo = new java.util.HashMap<>();
-            java.nio.file.Path caFile = null;
+            Map<String, java.net.InetSocketAddress> connectTo = new HashMap<>();
+            Path caFile = null;
             List<String> knownSecrets = new ArrayList<>();
-            java.util.Set<String> checks = java.util.Set.of("dns", "email", "web", "service");
+            Set<String> checks = Set.of("dns", "email", "web", "service");
             URI apiBase = null;
             boolean smoke = false;
             String waitlist = null;
             String smokeDomain = null;
-            java.nio.file.Path tokenFile = null;
+            Path tokenFile = null;
             for (int i = 0; i < args.size(); i += 2) {
                 String option = args.get(i);
                 if (option.equals("--smoke")) { // the one option without a value
@@ -166,27 +176,27 @@ public final class DoctorCommand {
                         }
                         try {
                             connectTo.put(parts[0].toLowerCase(Locale.ROOT) + ":" + Integer.parseInt(parts[1]),
-                                    new java.net.InetSocketAddress(parts[2], Integer.parseInt(parts[3])));
+                                    new InetSocketAddress(parts[2], Integer.parseInt(parts[3])));
                         } catch (NumberFormatException notAPort) {
                             throw new IllegalArgumentException("--connect-to ports are numbers");
                         }
                     }
                     case "--ca-file" -> {
-                        caFile = java.nio.file.Path.of(value);
-                        if (!java.nio.file.Files.isReadable(caFile)) {
+                        caFile = Path.of(value);
+                        if (!Files.isReadable(caFile)) {
                             throw new IllegalArgumentException("--ca-file " + value + " is not a readable file");
                         }
                     }
-                    case "--env-file" -> knownSecrets.addAll(secretsOf(java.nio.file.Path.of(value)));
+                    case "--env-file" -> knownSecrets.addAll(secretsOf(Path.of(value)));
                     case "--checks" -> {
-                        checks = java.util.Set.of(value.split(","));
-                        if (!java.util.Set.of("dns", "email", "web", "service").containsAll(checks)) {
+                        checks = Set.of(value.split(","));
+                        if (!Set.of("dns", "email", "web", "service").containsAll(checks)) {
                             throw new IllegalArgumentException("--checks is a list of dns, email, web, service");
                         }
                     }
                     case "--waitlist" -> waitlist = value;
                     case "--smoke-email-domain" -> smokeDomain = hostName(value, option);
-                    case "--admin-token-file" -> tokenFile = java.nio.file.Path.of(value);
+                    case "--admin-token-file" -> tokenFile = Path.of(value);
                     case "--format" -> {
                         if (!List.of("text", "json", "markdown").contains(value)) {
                             throw new IllegalArgumentException("--format is text, json or markdown");
@@ -213,12 +223,12 @@ public final class DoctorCommand {
                     throw new IllegalArgumentException("--smoke needs --api, --waitlist, --smoke-email-domain and --admin-token-file");
                 }
                 try {
-                    String token = java.nio.file.Files.readString(tokenFile).strip();
+                    String token = Files.readString(tokenFile).strip();
                     if (token.isEmpty() || token.chars().anyMatch(Character::isISOControl)) {
                         throw new IllegalArgumentException("--admin-token-file must hold the token alone, on one line");
                     }
-                    smokeCheck = new ServiceChecks.Smoke(waitlist, smokeDomain, dev.launchline.config.Secret.of(token));
-                } catch (java.io.IOException unreadable) {
+                    smokeCheck = new ServiceChecks.Smoke(waitlist, smokeDomain, Secret.of(token));
+                } catch (IOException unreadable) {
                     throw new IllegalArgumentException("--admin-token-file " + tokenFile + " is not readable");
                 }
             }
@@ -227,8 +237,8 @@ public final class DoctorCommand {
         }
 
         /** The values of the service's secrets in its env file (or the files it names), to look for in the frontend. */
-        private static List<String> secretsOf(java.nio.file.Path envFile) {
-            dev.launchline.config.EnvironmentVariables env = dev.launchline.config.EnvironmentVariables.fromFile(envFile);
+        private static List<String> secretsOf(Path envFile) {
+            EnvironmentVariables env = EnvironmentVariables.fromFile(envFile);
             if (!env.problems().isEmpty()) {
                 throw new IllegalArgumentException("--env-file: " + String.join("; ", env.problems()));
             }

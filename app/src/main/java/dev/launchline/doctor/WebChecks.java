@@ -35,8 +35,8 @@ final class WebChecks {
             Pattern.compile("\\bsntrys_[0-9A-Za-z_=+/]{20,}"),
             Pattern.compile("(?:jdbc:)?postgres(?:ql)?://[^\\s:@/\"']+:[^\\s@/\"']+@"),
             Pattern.compile("smtps?://[^\\s:@/\"']+:[^\\s@/\"']+@"),
-            Pattern.compile("0x4AAAAAAA[0-9A-Za-z_-]{10,}")); // a Turnstile *secret* key (site keys start 0x4AAAAAAA too: only in secret-looking context below)
-    private static final Pattern TURNSTILE_SECRET_CONTEXT = Pattern.compile("(?i)secret[\"'\\s:=]+[\"']?0x4AAAAAAA");
+            // a Turnstile secret key; site keys start 0x4AAAAAAA too and are public, so only next to "secret"
+            Pattern.compile("(?i)secret[\"'\\s:=]+[\"']?0x4AAAAAAA[0-9A-Za-z_-]{10,}"));
     private static final Pattern SCRIPT_SRC = Pattern.compile("<script[^>]+src=[\"']([^\"']+)[\"']", Pattern.CASE_INSENSITIVE);
 
     private WebChecks() {
@@ -195,7 +195,7 @@ final class WebChecks {
             String text = source.substring(source.indexOf(' ') + 1);
             for (Pattern secret : SECRETS) {
                 Matcher found = secret.matcher(text);
-                if (found.find() && (!secret.pattern().startsWith("0x4AAAAAAA") || TURNSTILE_SECRET_CONTEXT.matcher(text).find())) {
+                if (found.find()) {
                     leaks.add(where + ": " + mask(found.group()));
                 }
             }
