@@ -43,7 +43,7 @@ class DeployScriptDrillTest {
             Runbook.Outcome first = Runbook.bash("deploy/deploy.sh " + DrillHost.RELEASE, env, Runbook.repository(),
                     Duration.ofMinutes(4));
             System.out.println(first.output());
-            assertThat(first.exitCode()).as(first.output()).isZero();
+            assertThat(first.exitCode()).as(first.output() + "\n" + host.logs()).isZero();
             assertThat(first.output()).contains("running now: nothing", "0.1.0 is live and passed the smoke check");
 
             String bad = "0.1.1-broken-template";
@@ -60,7 +60,7 @@ class DeployScriptDrillTest {
             System.out.println(second.output());
             Runbook.bashOk("rm -rf \"dist/launchline-$BAD\" \"dist/launchline-$BAD.tar.gz\"", with(env, "BAD", bad),
                     Duration.ofSeconds(10));
-            assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
+            assertThat(second.exitCode()).as(second.output() + "\n" + host.logs()).isEqualTo(1);
             assertThat(second.output()).contains("running now: 0.1.0", "smoke FAILED",
                     "failed: rolling back to 0.1.0", "rolled back: 0.1.0 is live again and passed the smoke check");
             assertThat(Files.readSymbolicLink(Path.of(env.get("LAUNCHLINE_HOME"), "current")).toString())
