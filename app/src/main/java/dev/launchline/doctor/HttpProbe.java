@@ -102,6 +102,19 @@ final class HttpProbe {
         }
     }
 
+    /**
+     * Whether https://host still accepts TLS 1.0 or 1.1 (see {@link LegacyTlsHello}): the protocol
+     * it agreed to, or empty when it refused them as it should.
+     */
+    Optional<String> legacyTlsAccepted(String host) {
+        InetSocketAddress address = connectTo.getOrDefault(host + ":443", new InetSocketAddress(host, 443));
+        try (Socket socket = connect(address)) {
+            return LegacyTlsHello.acceptedBy(socket, host);
+        } catch (IOException failed) {
+            throw new Unreachable("https://" + host + ": " + failed.getMessage());
+        }
+    }
+
     private static Socket connect(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
         socket.connect(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address, CONNECT_TIMEOUT_MS);

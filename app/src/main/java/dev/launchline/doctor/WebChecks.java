@@ -49,6 +49,7 @@ final class WebChecks {
         apiHost.ifPresent(names::add);
         for (String name : names) {
             findings.add(certificate(http, name, clock));
+            minimumVersion(http, name).ifPresent(findings::add);
         }
         if (canonical != null) {
             landingPage(http, canonical, knownSecrets, findings);
@@ -124,6 +125,25 @@ final class WebChecks {
                     "the landing page is not served", "see the origin and the Worker (cloudflare/)"));
         }
         return last.uri.getHost().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * What the server still accepts, not just what a modern client negotiates with it; nothing when
+     * the name is unreachable (its certificate finding already says so).
+     */
+    private static Optional<Finding> minimumVersion(HttpProbe http, String name) {
+        Optional<String> legacy;
+        try {
+            legacy = http.legacyTlsAccepted(name);
+        } catch (HttpProbe.Unreachable unreachable) {
+            return Optional.empty();
+        }
+        if (legacy.isPresent()) {
+            return Optional.of(new Finding(Severity.WARNING, "tls.minimum", name + " still accepts " + legacy.get(),
+                    "a ClientHello offering at most TLS 1.1 was answered with a ServerHello for " + legacy.get(),
+                    "TLS 1.0/1.1 are deprecated (RFC 8996); PCI DSS and internet.nl fail them", TLS_FIX + "min_tls_version = 1.2"));
+        }
+        return Optional.of(Finding.ok("tls.minimum", name + " refuses TLS 1.0 and 1.1", "a ClientHello offering at most TLS 1.1 was refused"));
     }
 
     private static Finding certificate(HttpProbe http, String name, Clock clock) {

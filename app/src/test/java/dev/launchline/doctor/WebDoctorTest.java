@@ -76,7 +76,7 @@ class WebDoctorTest {
         assertThat(run.out()).contains("0 blocker(s), 0 warning(s)",
                 "http://rocket.example goes to https on the same host",
                 "www.rocket.example -> rocket.example in 1 hop(s), permanent",
-                "the certificate of rocket.example is valid", "HSTS for a year or more, subdomains included",
+                "the certificate of rocket.example is valid", "rocket.example refuses TLS 1.0 and 1.1", "HSTS for a year or more, subdomains included",
                 "rocket.example (landing page) sends the security headers", "no credential in the landing page or its scripts");
     }
 
