@@ -101,6 +101,7 @@ public final class WrkBenchmark {
             int ramp = rate == 0 ? 0 : Integer.getInteger("ramp", 0);
             Map<String, Double> measured = wrk(target.baseUrl(), script, rate, ramp, connections, duration, "measured");
             accepted += measured.get("accepted").longValue();
+            measured.putAll(target.measuredWal());
             List<String> broken = new ArrayList<>();
             String scenario = budgetScenario(ramp);
             check(broken, scenario, "p95", measured.get("p95"), budgets.value(scenario, "signup", "p95"));
@@ -137,6 +138,12 @@ public final class WrkBenchmark {
                 service.get("p50"), floor.get("p50"), service.get("p50") / floor.get("p50"),
                 service.get("p95"), floor.get("p95"), service.get("p95") / floor.get("p95"),
                 service.get("p99"), floor.get("p99"), service.get("p99") / floor.get("p99"));
+        if (floor.containsKey("wal_bytes_per_signup") && service.containsKey("wal_bytes_per_signup")) {
+            System.out.printf("AGAINST THE FLOOR: WAL per signup %.0f vs %.0f bytes (%.1fx), %.1f vs %.1f records%n",
+                    service.get("wal_bytes_per_signup"), floor.get("wal_bytes_per_signup"),
+                    service.get("wal_bytes_per_signup") / floor.get("wal_bytes_per_signup"),
+                    service.get("wal_records_per_signup"), floor.get("wal_records_per_signup"));
+        }
     }
 
     private static void check(List<String> broken, String scenario, String metric, double actual, double budget) {
