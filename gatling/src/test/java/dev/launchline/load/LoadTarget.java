@@ -55,6 +55,8 @@ public final class LoadTarget implements AutoCloseable {
     private String measuredFrom = "-infinity"; // the database's clock when the measured load began
     private String measuredFromLsn; // and its WAL position then
     private long signupsBeforeMeasuring;
+    private long walRecordsBeforeMeasuring;
+    private long walBytesBeforeMeasuring;
 
     private LoadTarget(String baseUrl, Optional<EmbeddedPostgres> postgres, Optional<Process> service,
                        Optional<MailSink> mailSink) {
@@ -309,13 +311,14 @@ public final class LoadTarget implements AutoCloseable {
      */
     public void startMeasuring() {
         checkDatabase(connection -> {
-            // pg_walinspect (contrib, in Debian's server package) breaks the measured run's WAL down by record type
-            connection.createStatement().execute("create extension if not exists pg_walinspect");
             signupsBeforeMeasuring = count(connection, "select count(*) from " + signupTable());
-            try (ResultSet now = connection.createStatement().executeQuery("select now()::text, pg_current_wal_lsn()::text")) {
+            try (ResultSet now = connection.createStatement().executeQuery("""
+                    select now()::text, pg_current_wal_lsn()::text, wal_records, wal_bytes from pg_stat_wal""")) {
                 now.next();
                 measuredFrom = now.getString(1);
                 measuredFromLsn = now.getString(2);
+                walRecordsBeforeMeasuring = now.getLong(3);
+                walBytesBeforeMeasuring = now.getLong(4);
                 return measuredFrom;
             }
         });
@@ -326,42 +329,52 @@ public final class LoadTarget implements AutoCloseable {
     }
 
     /**
-     * The WAL the measured run wrote (pg_walinspect over its LSN range: the database's own count,
-     * the same on any disk), per signup stored meanwhile: bytes ("wal_bytes_per_signup") and
-     * records ("wal_records_per_signup"), with the five largest kinds of record printed. Empty
-     * for a deployment given by -DbaseUrl.
+     * The WAL the measured run wrote (pg_stat_wal: the database's own count, the same on any
+     * disk), per signup stored meanwhile: bytes ("wal_bytes_per_signup") and records
+     * ("wal_records_per_signup"); with pg_walinspect (contrib: Debian's server has it, the
+     * embedded one may not), the largest kinds of record too. Empty for a deployment (-DbaseUrl).
      */
     public Map<String, Double> measuredWal() {
         Map<String, Double> wal = new HashMap<>();
         checkDatabase(connection -> {
             long signups = Math.max(1, count(connection, "select count(*) from " + signupTable()) - signupsBeforeMeasuring);
-            StringBuilder report = new StringBuilder();
-            try (var query = connection.prepareStatement("""
-                    select resource_manager, count, combined_size, fpi_size
-                    from pg_get_wal_stats(cast(? as pg_lsn), pg_current_wal_flush_lsn(), true)
-                    order by combined_size desc""")) {
-                query.setString(1, measuredFromLsn);
-                ResultSet rows = query.executeQuery();
-                long bytes = 0;
-                long records = 0;
-                int shown = 0;
-                while (rows.next()) {
-                    bytes += rows.getLong(3);
-                    records += rows.getLong(2);
-                    if (shown++ < 6) {
-                        report.append(String.format("%n  %-28s %8.1f bytes %5.2f records per signup (full-page images %.1f bytes)",
-                                rows.getString(1), (double) rows.getLong(3) / signups, (double) rows.getLong(2) / signups,
-                                (double) rows.getLong(4) / signups));
-                    }
-                }
-                wal.put("wal_bytes_per_signup", (double) bytes / signups);
-                wal.put("wal_records_per_signup", (double) records / signups);
-                System.out.printf("WAL over the measured run: %,d bytes, %,d records for %,d signups stored: %.0f bytes, %.1f records per signup%s%n",
-                        bytes, records, signups, (double) bytes / signups, (double) records / signups, report);
+            long bytes;
+            long records;
+            try (ResultSet now = connection.createStatement().executeQuery("select wal_records, wal_bytes from pg_stat_wal")) {
+                now.next();
+                records = now.getLong(1) - walRecordsBeforeMeasuring;
+                bytes = now.getLong(2) - walBytesBeforeMeasuring;
             }
+            wal.put("wal_bytes_per_signup", (double) bytes / signups);
+            wal.put("wal_records_per_signup", (double) records / signups);
+            System.out.printf("WAL over the measured run: %,d bytes, %,d records for %,d signups stored: %.0f bytes, %.1f records per signup%s%n",
+                    bytes, records, signups, (double) bytes / signups, (double) records / signups, walByKind(connection, signups));
             return "";
         });
         return wal;
+    }
+
+    private String walByKind(Connection connection, long signups) {
+        StringBuilder report = new StringBuilder();
+        try {
+            connection.createStatement().execute("create extension if not exists pg_walinspect");
+            try (var query = connection.prepareStatement("""
+                    select resource_manager, count, combined_size, fpi_size
+                    from pg_get_wal_stats(cast(? as pg_lsn), pg_current_wal_flush_lsn(), true)
+                    order by combined_size desc
+                    limit 8""")) {
+                query.setString(1, measuredFromLsn);
+                ResultSet rows = query.executeQuery();
+                while (rows.next()) {
+                    report.append(String.format("%n  %-28s %8.1f bytes %5.2f records per signup (full-page images %.1f bytes)",
+                            rows.getString(1), (double) rows.getLong(3) / signups, (double) rows.getLong(2) / signups,
+                            (double) rows.getLong(4) / signups));
+                }
+            }
+        } catch (SQLException unavailable) {
+            return " (no breakdown: " + unavailable.getMessage().lines().findFirst().orElse("") + ")";
+        }
+        return report.toString();
     }
 
     private interface DatabaseCheck {
