@@ -49,6 +49,7 @@ import dev.launchline.lead.LeadHandler;
 import dev.launchline.lead.LeadRepository;
 import dev.launchline.lead.LeadSearchRepository;
 import dev.launchline.lead.LeadService;
+import dev.launchline.mail.DeferredRendering;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutboxWorker;
@@ -183,11 +184,15 @@ public final class Launchline implements AutoCloseable {
         TokenSigner tokens = new TokenSigner(signingKey, config.previousTokenSigningKey(), clock);
         EmailTemplates templates = new EmailTemplates(config.emailTemplatesDir());
         OutboxRepository outbox = new OutboxRepository(database.dsl(), domainOf(config.mailFrom()), clock);
+        Waitlists waitlists = new Waitlists(config.funnels().waitlists());
+        // renders the waitlist's mail, and (for the senders) the confirmations queued as template data
+        WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, waitlists, config.publicBaseUrl(),
+                config.mailFrom(), config.confirmationTokenTtl(), clock);
         ConfirmationMailCeiling confirmationCeiling = new ConfirmationMailCeiling(rateLimiter, config.rateLimits(),
                 WaitlistEmails.CONFIRM);
         // built here rather than with the other HTTP parts: the senders give way while requests queue at it
         OverloadShedding shedding = new OverloadShedding(config.http(), metrics.registry());
-        List<OutboxWorker> workers = senders(config, smtp, outbox, errorTracking, confirmationCeiling,
+        List<OutboxWorker> workers = senders(config, smtp, outbox, waitlistEmails, errorTracking, confirmationCeiling,
                 new MailMetrics(metrics.registry()), shedding, lifecycle);
         Runnable mailQueued = () -> workers.forEach(OutboxWorker::nudge);
 
@@ -206,12 +211,9 @@ public final class Launchline implements AutoCloseable {
         DefenceCounters.bind(metrics.registry(), botDrops, submissionLimits, confirmationCeiling, redisRateLimiter);
 
         // --- funnels: waitlists (signups, double opt-in, referrals) and contact forms (leads) ---
-        Waitlists waitlists = new Waitlists(config.funnels().waitlists());
         FunnelMetrics funnelMetrics = new FunnelMetrics(metrics.registry(),
                 config.funnels().waitlists().stream().map(Waitlist::slug).toList(),
                 config.funnels().forms().stream().map(ContactForm::slug).toList());
-        WaitlistEmails waitlistEmails = new WaitlistEmails(templates, tokens, config.publicBaseUrl(),
-                config.mailFrom(), config.confirmationTokenTtl(), clock);
         // a launch spike's new signups, committed together: see GroupCommit for why and what it measured
         GroupCommit newSignups = lifecycle.started("signup group commit", new GroupCommit("new_signup", database.dsl(),
                 SignupRepository.INSERT_IF_NEW_WITH_EMAIL, 2, metrics.registry()));
@@ -289,7 +291,7 @@ public final class Launchline implements AutoCloseable {
      * HTTP is up; registered now, so a failed start closes them too.
      */
     private static List<OutboxWorker> senders(Config config, SmtpSettings smtp, OutboxRepository outbox,
-                                              ErrorTracking errorTracking, ConfirmationMailCeiling ceiling,
+                                              DeferredRendering rendering, ErrorTracking errorTracking, ConfirmationMailCeiling ceiling,
                                               MailMetrics mailMetrics, OverloadShedding shedding, Lifecycle lifecycle) {
         OutboxWorker.DeadLetterListener mailProblems = new OutboxWorker.DeadLetterListener() {
             @Override
@@ -304,7 +306,7 @@ public final class Launchline implements AutoCloseable {
         };
         List<OutboxWorker> workers = new ArrayList<>();
         for (int i = 0; i < config.outbox().senders(); i++) {
-            workers.add(lifecycle.started("mail sender " + i, new OutboxWorker(outbox, new SmtpMailer(smtp),
+            workers.add(lifecycle.started("mail sender " + i, new OutboxWorker(outbox, new SmtpMailer(smtp), rendering,
                     config.outbox(), workerId(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount)));
         }
         return List.copyOf(workers);

@@ -3,6 +3,7 @@ package dev.launchline.mail;
 import dev.launchline.db.FixedStatement;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import org.jooq.DSLContext;
+import org.jooq.JSON;
 import org.jooq.Record4;
 
 import java.sql.ResultSet;
@@ -62,6 +63,7 @@ public final class OutboxRepository {
                 email.textBody(),
                 email.htmlBody(),
                 email.unsubscribeUrl().orElse(null),
+                email.templateData().orElse(null),
                 now());
     }
 
@@ -73,8 +75,8 @@ public final class OutboxRepository {
     /* Fixed SQL over plain JDBC, as SignupRepository's insert: it runs once per signup and lead. */
     private static final FixedStatement ENQUEUE = new FixedStatement("""
             insert into outbox_email (message_id, kind, signup_id, lead_id, sender, recipient, reply_to,
-                                      subject, text_body, html_body, unsubscribe_url, next_attempt_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+                                      subject, text_body, html_body, unsubscribe_url, template_data, next_attempt_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)""");
 
     /** Runs {@code work} in one transaction: a batch's row locks last until it commits. */
     public <T> T inTransaction(Function<DSLContext, T> work) {
@@ -113,8 +115,8 @@ public final class OutboxRepository {
 
     /** The claim lockDue runs (its plan is checked in tests); parameters: now, now, limit. */
     static final FixedStatement CLAIM = new FixedStatement("""
-            select id, message_id, kind, sender, recipient, reply_to, subject, text_body, html_body,
-                   unsubscribe_url, attempts, created_at
+            select id, message_id, kind, signup_id, sender, recipient, reply_to, subject, text_body, html_body,
+                   unsubscribe_url, template_data, attempts, created_at
             from outbox_email
             where (status = 'pending' or (status = 'sending' and locked_until < ?))
               and next_attempt_at <= ?
@@ -128,6 +130,7 @@ public final class OutboxRepository {
         email.setId(row.getLong("id"));
         email.setMessageId(row.getString("message_id"));
         email.setKind(row.getString("kind"));
+        email.setSignupId(row.getObject("signup_id", Long.class));
         email.setSender(row.getString("sender"));
         email.setRecipient(row.getString("recipient"));
         email.setReplyTo(row.getString("reply_to"));
@@ -135,6 +138,8 @@ public final class OutboxRepository {
         email.setTextBody(row.getString("text_body"));
         email.setHtmlBody(row.getString("html_body"));
         email.setUnsubscribeUrl(row.getString("unsubscribe_url"));
+        String templateData = row.getString("template_data");
+        email.setTemplateData(templateData == null ? null : JSON.valueOf(templateData));
         email.setAttempts(row.getInt("attempts"));
         email.setCreatedAt(row.getObject("created_at", OffsetDateTime.class));
         return email;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -64,6 +65,7 @@ public final class OutboxWorker implements AutoCloseable {
 
     private final OutboxRepository outbox;
     private final SmtpMailer mailer;
+    private final DeferredRendering rendering;
     private final OutboxSettings settings;
     private final String workerId;
     private final DeadLetterListener deadLetters;
@@ -82,9 +84,10 @@ public final class OutboxWorker implements AutoCloseable {
      * @param requestsQueued how many requests have had to wait for a slot since the service
      *                       started (OverloadShedding); while that grows, the sender gives way
      */
-    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, OutboxSettings settings, String workerId,
-                        DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
+    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, DeferredRendering rendering, OutboxSettings settings,
+                        String workerId, DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
                         LongSupplier requestsQueued) {
+        this.rendering = rendering;
         this.requestsQueued = requestsQueued;
         this.metrics = metrics;
         this.outbox = outbox;
@@ -257,6 +260,13 @@ public final class OutboxWorker implements AutoCloseable {
             outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(holdBack), "held back: sending ceiling reached");
             return new Attempt(Outcome.HELD_BACK, email.getKind(), holdBack);
         }
+        if (email.getTemplateData() != null) {
+            Optional<String> unrenderable = render(email);
+            if (unrenderable.isPresent()) {
+                deadLetter(tx, email, unrenderable.get(), email.getAttempts() + 1);
+                return new Attempt(Outcome.REFUSED, email.getKind(), Duration.ZERO);
+            }
+        }
         try {
             boolean accepted = deliver(tx, email);
             outageBackoff = Duration.ZERO;
@@ -274,6 +284,28 @@ public final class OutboxWorker implements AutoCloseable {
             outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(outageBackoff), "SMTP server unreachable");
             return new Attempt(Outcome.SMTP_UNREACHABLE, email.getKind(), outageBackoff);
         }
+    }
+
+    /**
+     * Renders a deferred email (queued as template data) with the templates in force now; the
+     * reason it cannot be, if it cannot. Trying again would not help: the same data meets the
+     * same templates and configuration.
+     */
+    private Optional<String> render(OutboxEmailRecord email) {
+        try {
+            rendering.render(email);
+            return Optional.empty();
+        } catch (RuntimeException failed) {
+            log.error("outbox email {} ({}) could not be rendered", email.getId(), email.getKind(), failed);
+            return Optional.of("could not be rendered: " + failed.getMessage());
+        }
+    }
+
+    private void deadLetter(DSLContext tx, OutboxEmailRecord email, String reason, int attempts) {
+        outbox.markFailed(tx, email.getId(), reason, null);
+        log.warn("outbox email {} ({}) dead-lettered after {} attempts: {}", email.getId(), email.getKind(), attempts, reason);
+        metrics.deadLettered(email.getKind());
+        deadLetters.deadLettered(email, reason);
     }
 
     /**
@@ -331,11 +363,7 @@ public final class OutboxWorker implements AutoCloseable {
             boolean permanent = smtpCode(failure) >= 500;
             String reason = (permanent ? "permanent" : "temporary") + " SMTP failure, code " + smtpCode(failure);
             if (permanent || attempts >= settings.maxAttempts()) {
-                outbox.markFailed(tx, email.getId(), reason, null);
-                log.warn("outbox email {} ({}) dead-lettered after {} attempts: {}",
-                        email.getId(), email.getKind(), attempts, reason);
-                metrics.deadLettered(email.getKind());
-                deadLetters.deadLettered(email, reason);
+                deadLetter(tx, email, reason, attempts);
             } else {
                 outbox.markFailed(tx, email.getId(), reason, retryAt(attempts));
                 metrics.retried(email.getKind());

@@ -131,7 +131,8 @@ public final class SignupRepository {
                 signup.getUtmTerm(), signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
                 signup.getCreatedAt(), signup.getLastMailedAt(),
                 messageId, email.kind(), email.sender(), email.recipient(), email.replyTo().orElse(null),
-                email.subject(), email.textBody(), email.htmlBody(), email.unsubscribeUrl().orElse(null), queuedAt);
+                email.subject(), email.textBody(), email.htmlBody(), email.unsubscribeUrl().orElse(null),
+                email.templateData().orElse(null), queuedAt);
         return emailsInserted == 1;
     }
 
@@ -153,8 +154,8 @@ public final class SignupRepository {
                 on conflict do nothing
                 returning id)
             insert into outbox_email (message_id, kind, signup_id, sender, recipient, reply_to,
-                                      subject, text_body, html_body, unsubscribe_url, next_attempt_at)
-            select ?, ?, new_signup.id, ?, ?, ?, ?, ?, ?, ?, ? from new_signup""";
+                                      subject, text_body, html_body, unsubscribe_url, template_data, next_attempt_at)
+            select ?, ?, new_signup.id, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ? from new_signup""";
 
     /**
      * Inserts a smoke-check signup (is_test): no referral, no attribution, nothing from the

@@ -1,49 +1,106 @@
 package dev.launchline.waitlist;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
 import dev.launchline.funnel.Waitlist;
 import dev.launchline.db.schema.tables.records.SignupRecord;
+import dev.launchline.mail.DeferredRendering;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutgoingEmail;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.token.TokenSigner.Purpose;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Renders the waitlist's emails and the signed links they carry. */
-public final class WaitlistEmails {
+/**
+ * Renders the waitlist's emails and the signed links they carry. A signup's confirmation is
+ * queued deferred ({@link #deferredConfirmation}) and rendered here when the sender takes it
+ * ({@link #render}): the templates and the signing key in force then, the link's expiry fixed
+ * when it was queued.
+ */
+public final class WaitlistEmails implements DeferredRendering {
     public static final String CONFIRM = "confirm_signup";
     public static final String ON_THE_LIST = "signup_confirmed";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EmailTemplates templates;
     private final TokenSigner tokens;
+    private final Waitlists waitlists;
     private final URI publicBaseUrl;
     private final String sender;
     private final Duration confirmationTtl;
     private final Clock clock;
 
-    public WaitlistEmails(EmailTemplates templates, TokenSigner tokens, URI publicBaseUrl, String sender,
+    public WaitlistEmails(EmailTemplates templates, TokenSigner tokens, Waitlists waitlists, URI publicBaseUrl, String sender,
                           Duration confirmationTtl, Clock clock) {
         this.templates = templates;
         this.tokens = tokens;
+        this.waitlists = waitlists;
         this.publicBaseUrl = publicBaseUrl;
         this.sender = sender;
         this.confirmationTtl = confirmationTtl;
         this.clock = clock;
     }
 
-    /** The double opt-in mail: a link to a page whose button confirms (a GET never does). */
+    /** The double opt-in mail, rendered now: a link to a page whose button confirms (a GET never does). */
     public OutgoingEmail confirmation(Waitlist waitlist, SignupRecord signup) {
-        String token = tokens.issue(Purpose.CONFIRM, signup.getId(),
-                Optional.of(clock.instant().plus(confirmationTtl)));
+        return email(waitlist, signup, CONFIRM, confirmationData(waitlist, signup, clock.instant().plus(confirmationTtl)));
+    }
+
+    /**
+     * The double opt-in mail, queued as what it is rendered from: the waitlist, the name, and when
+     * its link expires (counted from now, not from when it is sent).
+     */
+    public OutgoingEmail deferredConfirmation(Waitlist waitlist, SignupRecord signup) {
+        ObjectNode data = JSON.createObjectNode()
+                .put("waitlist", waitlist.slug())
+                .put("name", signup.getName())
+                .put("expires_at", clock.instant().plus(confirmationTtl).getEpochSecond());
+        return OutgoingEmail.deferred(CONFIRM, sender, signup.getEmail(), data.toString());
+    }
+
+    /** Renders a deferred confirmation the sender took from the outbox (see {@link DeferredRendering}). */
+    @Override
+    public void render(OutboxEmailRecord email) {
+        if (!CONFIRM.equals(email.getKind()) || email.getSignupId() == null) {
+            throw new Unrenderable("not a waitlist confirmation: " + email.getKind());
+        }
+        JsonNode data;
+        try {
+            data = JSON.readTree(email.getTemplateData().data());
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+        Waitlist waitlist = waitlists.configured(data.path("waitlist").asText())
+                .orElseThrow(() -> new Unrenderable("waitlist '" + data.path("waitlist").asText() + "' is no longer configured"));
+        SignupRecord signup = new SignupRecord();
+        signup.setId(email.getSignupId());
+        signup.setEmail(email.getRecipient());
+        signup.setName(data.path("name").isTextual() ? data.path("name").asText() : null);
+        OutgoingEmail rendered = email(waitlist, signup, CONFIRM,
+                confirmationData(waitlist, signup, Instant.ofEpochSecond(data.path("expires_at").asLong())));
+        email.setSubject(rendered.subject());
+        email.setTextBody(rendered.textBody());
+        email.setHtmlBody(rendered.htmlBody());
+        email.setUnsubscribeUrl(rendered.unsubscribeUrl().orElse(null));
+    }
+
+    private Map<String, Object> confirmationData(Waitlist waitlist, SignupRecord signup, Instant expiresAt) {
+        String token = tokens.issue(Purpose.CONFIRM, signup.getId(), Optional.of(expiresAt));
         Map<String, Object> data = common(waitlist, signup);
         data.put("confirm_url", link("/confirm", token));
         data.put("expires_hours", confirmationTtl.toHours());
-        return email(waitlist, signup, CONFIRM, data);
+        return data;
     }
 
     /** "You're on the list": position, referral link, status link. */

@@ -5,6 +5,7 @@ import dev.launchline.http.ApiException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -23,6 +24,11 @@ public final class Waitlists {
             throw ApiException.notFound("This waitlist");
         }
         return waitlist;
+    }
+
+    /** The waitlist, if it is still configured (for mail queued before a configuration change). */
+    public Optional<Waitlist> configured(String slug) {
+        return Optional.ofNullable(bySlug.get(slug));
     }
 
     /** For rows already in the database: a waitlist removed from config is a 410 for its links. */

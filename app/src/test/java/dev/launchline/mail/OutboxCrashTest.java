@@ -60,7 +60,7 @@ class OutboxCrashTest {
 
             OutboxWorker survivor = new OutboxWorker(outbox, new SmtpMailer(new SmtpSettings("127.0.0.1", smtpPort,
                     Optional.empty(), Optional.empty(), SmtpSettings.Security.NONE, Duration.ofSeconds(5))),
-                    new OutboxSettings(10, Duration.ofMillis(50), 50, Duration.ofMillis(100), Duration.ofSeconds(1), 1, 100),
+                    DeferredRendering.NONE, new OutboxSettings(10, Duration.ofMillis(50), 50, Duration.ofMillis(100), Duration.ofSeconds(1), 1, 100),
                     "survivor", (email, reason) -> { }, MailThrottle.NONE,
                     new MailMetrics(new SimpleMeterRegistry()), () -> 0);
             while (survivor.deliverBatch() > 0) {

@@ -233,7 +233,7 @@ class OutboxTest {
             AtomicLong requestsQueued = new AtomicLong();
             SimpleMeterRegistry busy = new SimpleMeterRegistry();
             // more requests have queued every time the sender looks: the service is saturated throughout
-            sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { },
+            sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), DeferredRendering.NONE, settings, "w", (e, r) -> { },
                     MailThrottle.NONE, new MailMetrics(busy), requestsQueued::incrementAndGet), smtp, 6);
             Timer pauses = busy.get(MailMetrics.GAVE_WAY).timer();
             assertThat(pauses.count()).isEqualTo(3); // one after each batch
@@ -244,7 +244,7 @@ class OutboxTest {
             }
             SimpleMeterRegistry calm = new SimpleMeterRegistry();
             // nothing queued: the sender never pauses
-            sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), settings, "w", (e, r) -> { },
+            sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), DeferredRendering.NONE, settings, "w", (e, r) -> { },
                     MailThrottle.NONE, new MailMetrics(calm), requestsQueued::get), smtp, 12);
             assertThat(calm.get(MailMetrics.GAVE_WAY).timer().count()).isZero();
         }
@@ -268,7 +268,7 @@ class OutboxTest {
     /** A sender as the service builds one, less what these tests do not watch: throttle, metrics, request queue. */
     private static OutboxWorker worker(OutboxRepository outbox, SmtpMailer mailer, OutboxSettings settings, String workerId,
                                        OutboxWorker.DeadLetterListener deadLetters) {
-        return new OutboxWorker(outbox, mailer, settings, workerId, deadLetters, MailThrottle.NONE,
+        return new OutboxWorker(outbox, mailer, DeferredRendering.NONE, settings, workerId, deadLetters, MailThrottle.NONE,
                 new MailMetrics(new SimpleMeterRegistry()), () -> 0);
     }
 

@@ -359,16 +359,16 @@ public final class LoadTarget implements AutoCloseable {
         try {
             connection.createStatement().execute("create extension if not exists pg_walinspect");
             try (var query = connection.prepareStatement("""
-                    select resource_manager, count, combined_size, fpi_size
-                    from pg_get_wal_stats(cast(? as pg_lsn), pg_current_wal_flush_lsn(), true)
+                    select * from pg_get_wal_stats(cast(? as pg_lsn), pg_current_wal_flush_lsn(), true)
                     order by combined_size desc
                     limit 8""")) {
+                // columns by position: the first is "resource_manager" up to PostgreSQL 15, "resource_manager/record_type" from 16
                 query.setString(1, measuredFromLsn);
                 ResultSet rows = query.executeQuery();
                 while (rows.next()) {
                     report.append(String.format("%n  %-28s %8.1f bytes %5.2f records per signup (full-page images %.1f bytes)",
-                            rows.getString(1), (double) rows.getLong(3) / signups, (double) rows.getLong(2) / signups,
-                            (double) rows.getLong(4) / signups));
+                            rows.getString(1), (double) rows.getLong("combined_size") / signups,
+                            (double) rows.getLong("count") / signups, (double) rows.getLong("fpi_size") / signups));
                 }
             }
         } catch (SQLException unavailable) {
