@@ -75,7 +75,7 @@ public final class AdminSignups {
                 throw new ApiException(409, "already_confirmed", "This signup is already confirmed.");
             }
             Waitlist waitlist = waitlists.find(signup.getWaitlist());
-            outbox.enqueue(tx, emails.confirmation(waitlist, signup), id, null);
+            outbox.enqueue(tx, emails.deferredConfirmation(waitlist, signup), id, null);
             signups.markMailed(tx, id, now());
             audit.record(tx, actor, "signup.resend_confirmation", "signup:" + id);
             return signup;

@@ -71,7 +71,7 @@ public final class SmokeSignups {
                     .orElseThrow(() -> new ApiException(409, "conflict",
                             "This address is already on the waitlist; use a fresh smoke address."));
             // always the double opt-in mail, even on a waitlist without confirmation: it is what is checked
-            outbox.enqueue(tx, emails.confirmation(waitlist, signup), signup.getId(), null);
+            outbox.enqueue(tx, emails.deferredConfirmation(waitlist, signup), signup.getId(), null);
             audit.record(tx, actor, "smoke.create_signup", "signup:" + signup.getId());
             return signup;
         });

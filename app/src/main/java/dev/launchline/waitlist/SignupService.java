@@ -160,7 +160,7 @@ public final class SignupService implements AutoCloseable {
         }
         SignupRecord signup = signups.newSignup(db, waitlist.slug(), request, referralCode(), referredBy, now);
         signup.setId(ids.next());
-        if (!signups.insertIfNewWithEmail(newSignups, signup, emails.confirmation(waitlist, signup), outbox.newMessageId(),
+        if (!signups.insertIfNewWithEmail(newSignups, signup, emails.deferredConfirmation(waitlist, signup), outbox.newMessageId(),
                 outbox.now())) {
             return Optional.empty();
         }
@@ -196,7 +196,7 @@ public final class SignupService implements AutoCloseable {
 
     private void welcomeNewSignup(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
         if (waitlist.confirmationRequired()) {
-            outbox.enqueue(tx, emails.confirmation(waitlist, signup), signup.getId(), null);
+            outbox.enqueue(tx, emails.deferredConfirmation(waitlist, signup), signup.getId(), null);
         } else {
             confirmAndAnnounce(tx, waitlist, signup, now);
         }
@@ -216,7 +216,7 @@ public final class SignupService implements AutoCloseable {
             return false;
         }
         if (signup.getConfirmedAt() == null) {
-            outbox.enqueue(tx, emails.confirmation(waitlist, signup), signup.getId(), null);
+            outbox.enqueue(tx, emails.deferredConfirmation(waitlist, signup), signup.getId(), null);
         } else {
             announcePosition(tx, waitlist, signup);
         }
