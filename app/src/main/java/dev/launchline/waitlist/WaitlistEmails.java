@@ -130,8 +130,9 @@ public final class WaitlistEmails implements DeferredRendering {
 
     private OutgoingEmail email(Waitlist waitlist, SignupRecord signup, String kind, Map<String, Object> data) {
         EmailTemplates.Rendered rendered = templates.render(waitlist.slug(), kind, data);
+        // the link common() put in the body, for the List-Unsubscribe header too: one token, not two
         return new OutgoingEmail(kind, sender, signup.getEmail(), Optional.empty(), rendered.subject(),
-                rendered.text(), rendered.html(), Optional.of(unsubscribeLink(signup.getId())));
+                rendered.text(), rendered.html(), Optional.of((String) data.get("unsubscribe_url")));
     }
 
     private String link(String path, String token) {
