@@ -295,7 +295,10 @@ public final class OutboxWorker implements AutoCloseable {
         try {
             rendering.render(email);
             return Optional.empty();
+        } catch (DeferredRendering.Unrenderable expected) {
+            return Optional.of("could not be rendered: " + expected.getMessage()); // deadLetter logs it
         } catch (RuntimeException failed) {
+            // a defect (a template that throws, unreadable data): its stack trace is what fixes it
             log.error("outbox email {} ({}) could not be rendered", email.getId(), email.getKind(), failed);
             return Optional.of("could not be rendered: " + failed.getMessage());
         }
