@@ -14,6 +14,7 @@ import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.health.HealthSettings;
 import dev.launchline.http.HttpSettings;
 import dev.launchline.mail.OutboxSettings;
+import dev.launchline.webhook.WebhookSettings;
 import dev.launchline.mail.SmtpSettings;
 import dev.launchline.ratelimit.RateLimitSettings;
 import jakarta.mail.internet.AddressException;
@@ -59,7 +60,8 @@ public record Config(
         AdminSettings admin,
         Optional<Secret> sentryDsn,
         List<Secret> metricsTokens,
-        HealthSettings health) {
+        HealthSettings health,
+        WebhookSettings webhooks) {
 
     public static final int EXIT_CONFIG = ConfigException.EXIT_CODE;
 
@@ -129,6 +131,7 @@ public record Config(
         BotDefenceSettings bots = BotDefenceSettings.load(env, environment);
         AdminSettings admin = AdminSettings.load(env, environment);
         HealthSettings health = HealthSettings.load(env, environment);
+        WebhookSettings webhooks = WebhookSettings.load(env, environment, funnels);
         Optional<Secret> sentryDsn = env.secret("SENTRY_DSN");
         Optional<Secret> metricsToken = env.secret("METRICS_TOKEN");
         SecretStrength.check(env, "METRICS_TOKEN", metricsToken);
@@ -148,7 +151,7 @@ public record Config(
         return new Config(environment, http, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
                 templates, edge, rateLimits, bots, admin,
-                sentryDsn, metricsTokens, health);
+                sentryDsn, metricsTokens, health, webhooks);
     }
 
     private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {

@@ -9,6 +9,8 @@ import dev.launchline.admin.AdminLeads;
 import dev.launchline.admin.AdminSignups;
 import dev.launchline.admin.AdminTokenRepository;
 import dev.launchline.admin.AdminTokens;
+import dev.launchline.admin.AdminWebhookHandler;
+import dev.launchline.admin.AdminWebhooks;
 import dev.launchline.admin.AuditRepository;
 import dev.launchline.bots.BotDefence;
 import dev.launchline.bots.BotDefenceSettings;
@@ -80,6 +82,10 @@ import dev.launchline.waitlist.UnconfirmedSignupPurge;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.WaitlistRoutes;
 import dev.launchline.waitlist.Waitlists;
+import dev.launchline.webhook.WebhookEvent;
+import dev.launchline.webhook.WebhookEvents;
+import dev.launchline.webhook.WebhookRepository;
+import dev.launchline.webhook.WebhookSender;
 import io.javalin.Javalin;
 import jakarta.mail.internet.InternetAddress;
 import org.slf4j.Logger;
@@ -194,7 +200,18 @@ public final class Launchline implements AutoCloseable {
         OverloadShedding shedding = new OverloadShedding(config.http(), metrics.registry());
         List<OutboxWorker> workers = senders(config, smtp, outbox, waitlistEmails, errorTracking, confirmationCeiling,
                 new MailMetrics(metrics.registry()), shedding, lifecycle);
-        Runnable mailQueued = () -> workers.forEach(OutboxWorker::nudge);
+
+        // --- webhooks: events queued with the change that caused them, delivered by their own sender ---
+        WebhookRepository webhookDeliveries = new WebhookRepository(database.dsl(), clock);
+        WebhookEvents webhooks = new WebhookEvents(config.webhooks().endpoints(), webhookDeliveries, clock);
+        Optional<WebhookSender> webhookSender = config.webhooks().endpoints().isEmpty() ? Optional.empty()
+                : Optional.of(lifecycle.started("webhook sender",
+                        new WebhookSender(webhookDeliveries, config.webhooks(), clock, metrics.registry())));
+        // what queues mail (a signup, a confirmation, a lead) is what queues most events too: one nudge wakes both
+        Runnable mailQueued = () -> {
+            workers.forEach(OutboxWorker::nudge);
+            webhookSender.ifPresent(WebhookSender::nudge);
+        };
 
         // --- bot defence ---
         BotDefenceSettings botSettings = config.bots();
@@ -217,11 +234,16 @@ public final class Launchline implements AutoCloseable {
         // a launch spike's new signups, committed together: see GroupCommit for why and what it measured
         GroupCommit newSignups = lifecycle.started("signup group commit", new GroupCommit("new_signup", database.dsl(),
                 SignupRepository.INSERT_IF_NEW_WITH_EMAIL, 2, metrics.registry()));
+        // and, when an endpoint listens for signup.created, the same statement with its deliveries
+        Optional<GroupCommit> newSignupsWithWebhooks = !webhooks.anyoneHears(WebhookEvent.SIGNUP_CREATED) ? Optional.empty()
+                : Optional.of(lifecycle.started("signup group commit with webhooks", new GroupCommit(
+                        "new_signup_with_webhooks", database.dsl(), SignupRepository.INSERT_IF_NEW_WITH_EMAIL_AND_WEBHOOKS,
+                        2, metrics.registry())));
         SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
                 outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups));
+                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
-                config.mailFrom(), mailQueued, clock, funnelMetrics);
+                config.mailFrom(), mailQueued, clock, funnelMetrics, webhooks);
 
         // --- admin: tokens, and failed logins counted in the same limiter as everything else ---
         AuditRepository audit = new AuditRepository();
@@ -255,9 +277,11 @@ public final class Launchline implements AutoCloseable {
                 pages.thanksPage(),
                 new AdminHandler(
                         new AdminSignups(database.dsl(), new SignupSearchRepository(), new SignupRepository(), outbox,
-                                waitlistEmails, waitlists, audit, mailQueued, clock),
+                                waitlistEmails, waitlists, audit, mailQueued, clock, webhooks),
                         new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
                         new AdminAuditLog(database.dsl(), audit)).routes(admin),
+                new AdminWebhookHandler(new AdminWebhooks(database.dsl(), config.webhooks().endpoints(),
+                        webhookDeliveries, audit, mailQueued)).routes(admin),
                 new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
                         waitlistEmails, audit, mailQueued, clock), waitlists).routes(admin),
                 new StatsHandler(new DashboardStats(database.dsl(), new StatsRepository(), metrics::routeLatencies,
@@ -280,6 +304,7 @@ public final class Launchline implements AutoCloseable {
         lifecycle.onClose("draining", () -> draining.drainFor(config.http().shutdownDrain()));
 
         workers.forEach(OutboxWorker::start);
+        webhookSender.ifPresent(WebhookSender::start);
         botSettings.unconfirmedRetention().ifPresent(retention -> lifecycle.onClose("housekeeping", startHousekeeping(
                 new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock), errorTracking)::shutdownNow));
         return new Launchline(lifecycle, http, database, devMail, redisRateLimiter, botDrops, metrics);

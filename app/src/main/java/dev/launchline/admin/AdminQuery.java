@@ -27,6 +27,7 @@ final class AdminQuery {
     private static final Set<String> PAGING = Set.of("limit", "before");
     private static final Set<String> SIGNUP_FILTERS =
             Set.of("waitlist", "status", "email", "email_contains", "created_from", "created_before", "test");
+    private static final Set<String> WEBHOOK_FILTERS = Set.of("status", "endpoint");
     private static final Set<String> LEAD_FILTERS =
             Set.of("form", "email", "email_contains", "created_from", "created_before");
 
@@ -52,6 +53,19 @@ final class AdminQuery {
 
     static AdminQuery leads(Context ctx, boolean paged) {
         return new AdminQuery(ctx, paged ? union(LEAD_FILTERS, PAGING) : LEAD_FILTERS);
+    }
+
+    static AdminQuery webhookDeliveries(Context ctx) {
+        return new AdminQuery(ctx, union(WEBHOOK_FILTERS, PAGING));
+    }
+
+    Optional<String> webhookStatus() {
+        return parsed("status", text -> Optional.of(text).filter(Set.of("pending", "delivered", "dead")::contains),
+                "one of pending, delivered, dead");
+    }
+
+    Optional<String> endpoint() {
+        return text("endpoint", 64);
     }
 
     static AdminQuery paging(Context ctx) {

@@ -6,6 +6,8 @@ import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.waitlist.SignupFilter;
 import dev.launchline.waitlist.SignupRepository;
+import dev.launchline.waitlist.SignupService;
+import dev.launchline.webhook.WebhookEvents;
 import dev.launchline.waitlist.SignupSearchRepository;
 import dev.launchline.waitlist.WaitlistEmails;
 import dev.launchline.waitlist.Waitlists;
@@ -36,10 +38,11 @@ public final class AdminSignups {
     private final AuditRepository audit;
     private final Runnable mailQueued;
     private final Clock clock;
+    private final WebhookEvents webhooks;
 
     public AdminSignups(DSLContext db, SignupSearchRepository search, SignupRepository signups, OutboxRepository outbox,
                         WaitlistEmails emails, Waitlists waitlists, AuditRepository audit, Runnable mailQueued,
-                        Clock clock) {
+                        Clock clock, WebhookEvents webhooks) {
         this.db = db;
         this.search = search;
         this.signups = signups;
@@ -49,6 +52,7 @@ public final class AdminSignups {
         this.audit = audit;
         this.mailQueued = mailQueued;
         this.clock = clock;
+        this.webhooks = webhooks;
     }
 
     public Page<SignupView> page(SignupFilter filter, Optional<Long> before, int limit) {
@@ -96,11 +100,11 @@ public final class AdminSignups {
         return get(id);
     }
 
-    /** Erasure, the same path as the person's own erase link: the row and its queued mail go. */
+    /** Erasure, the same path as the person's own erase link: the row, its queued mail and webhooks go. */
     public void erase(long id, Actor actor) {
         db.transaction(configuration -> {
             DSLContext tx = configuration.dsl();
-            if (!signups.delete(tx, id)) {
+            if (!SignupService.erase(tx, signups, webhooks, id)) {
                 throw notFound();
             }
             audit.record(tx, actor, "signup.erase", "signup:" + id);

@@ -5,6 +5,8 @@ import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutgoingEmail;
 import dev.launchline.metrics.FunnelMetrics;
+import dev.launchline.webhook.WebhookEvents;
+import dev.launchline.webhook.WebhookPayloads;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ public final class LeadService {
     public static final String ACKNOWLEDGEMENT = "lead_acknowledgement";
 
     private final DSLContext db;
+    private final WebhookEvents webhooks;
     private final LeadRepository leads;
     private final OutboxRepository outbox;
     private final EmailTemplates templates;
@@ -39,7 +42,8 @@ public final class LeadService {
     private final FunnelMetrics metrics;
 
     public LeadService(DSLContext db, LeadRepository leads, OutboxRepository outbox, EmailTemplates templates,
-                       String sender, Runnable mailQueued, Clock clock, FunnelMetrics metrics) {
+                       String sender, Runnable mailQueued, Clock clock, FunnelMetrics metrics, WebhookEvents webhooks) {
+        this.webhooks = webhooks;
         this.db = db;
         this.leads = leads;
         this.outbox = outbox;
@@ -71,6 +75,9 @@ public final class LeadService {
                 outbox.enqueue(tx, new OutgoingEmail(ACKNOWLEDGEMENT, sender, request.email().address(),
                         Optional.empty(), ack.subject(), ack.text(), ack.html(), Optional.empty()), null, id.get());
             }
+            webhooks.leadCreated(tx, form.slug(), id.get(), () -> WebhookPayloads.lead(id.get(), form.slug(),
+                    request.email().address(), request.name().orElse(null), request.company().orElse(null),
+                    request.message(), request.customFields(), now));
             log.info("lead {} received on form {}", id.get(), form.slug());
             return true;
         });

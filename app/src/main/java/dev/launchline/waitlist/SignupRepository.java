@@ -4,6 +4,7 @@ import dev.launchline.bots.ReferralGuard;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.db.FixedStatement;
 import dev.launchline.db.GroupCommit;
+import dev.launchline.webhook.WebhookEvents;
 import dev.launchline.db.Jsonb;
 import dev.launchline.email.EmailAddress;
 import dev.launchline.mail.OutgoingEmail;
@@ -123,17 +124,39 @@ public final class SignupRepository {
      */
     public boolean insertIfNewWithEmail(GroupCommit newSignups, SignupRecord signup, OutgoingEmail email,
                                         String messageId, OffsetDateTime queuedAt) {
-        int emailsInserted = newSignups.execute(
+        return newSignups.execute(parameters(signupColumns(signup), emailColumns(email, messageId, queuedAt))) == 1;
+    }
+
+    /**
+     * {@link #insertIfNewWithEmail} for a waitlist that webhook endpoints listen to: the same
+     * statement with signup.created's deliveries inserted by it too
+     * ({@link #INSERT_IF_NEW_WITH_EMAIL_AND_WEBHOOKS}), so the event exists exactly when the signup does.
+     */
+    public boolean insertIfNewWithEmail(GroupCommit newSignups, SignupRecord signup, OutgoingEmail email,
+                                        String messageId, OffsetDateTime queuedAt, WebhookEvents.Prepared event) {
+        Object[] webhooks = {event.type(), event.payload(), queuedAt, queuedAt, event.endpoints()};
+        return newSignups.execute(parameters(signupColumns(signup), webhooks, emailColumns(email, messageId, queuedAt))) == 1;
+    }
+
+    private static Object[] signupColumns(SignupRecord signup) {
+        return new Object[]{
                 signup.getId(), signup.getWaitlist(), signup.getEmail(), signup.getEmailKey(), signup.getName(),
                 signup.getCompany(), signup.getRole(), signup.getCustomFields().data(), signup.getConsent(),
                 signup.getReferralCode(), signup.getReferredBy(), signup.getReferralNotCredited(),
                 signup.getClientNetworkHash(), signup.getUtmSource(), signup.getUtmMedium(), signup.getUtmCampaign(),
                 signup.getUtmTerm(), signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
-                signup.getCreatedAt(), signup.getLastMailedAt(),
+                signup.getCreatedAt(), signup.getLastMailedAt()};
+    }
+
+    private static Object[] emailColumns(OutgoingEmail email, String messageId, OffsetDateTime queuedAt) {
+        return new Object[]{
                 messageId, email.kind(), email.sender(), email.recipient(), email.replyTo().orElse(null),
                 email.subject(), email.textBody(), email.htmlBody(), email.unsubscribeUrl().orElse(null),
-                email.templateData().orElse(null), queuedAt);
-        return emailsInserted == 1;
+                email.templateData().orElse(null), queuedAt};
+    }
+
+    private static Object[] parameters(Object[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray();
     }
 
     /*
@@ -153,6 +176,31 @@ public final class SignupRepository {
                 values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict do nothing
                 returning id)
+            insert into outbox_email (message_id, kind, signup_id, sender, recipient, reply_to,
+                                      subject, text_body, html_body, unsubscribe_url, template_data, next_attempt_at)
+            select ?, ?, new_signup.id, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ? from new_signup""";
+
+    /*
+     * The same, with one more insert in the statement: the signup.created deliveries, one per
+     * endpoint that hears the waitlist (WebhookRepository's columns). Its count is still the
+     * outbox insert's, the statement's last.
+     */
+    public static final String INSERT_IF_NEW_WITH_EMAIL_AND_WEBHOOKS = """
+            with new_signup as (
+                insert into signup (id, waitlist, email, email_key, name, company, role, custom_fields, consent,
+                                    referral_code, referred_by, referral_not_credited, client_network_hash,
+                                    utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+                                    landing_page, created_at, last_mailed_at)
+                overriding system value
+                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict do nothing
+                returning id),
+            new_webhooks as (
+                insert into webhook_delivery (message_id, endpoint, event_type, signup_id, payload,
+                                              created_at, next_attempt_at)
+                select 'msg_' || replace(cast(gen_random_uuid() as text), '-', ''), endpoint, ?, new_signup.id,
+                       cast(? as jsonb), ?, ?
+                from new_signup, unnest(string_to_array(?, ',')) as endpoint)
             insert into outbox_email (message_id, kind, signup_id, sender, recipient, reply_to,
                                       subject, text_body, html_body, unsubscribe_url, template_data, next_attempt_at)
             select ?, ?, new_signup.id, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ? from new_signup""";

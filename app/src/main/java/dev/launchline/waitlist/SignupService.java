@@ -10,6 +10,7 @@ import dev.launchline.mail.OutboxRepository;
 import dev.launchline.metrics.FunnelMetrics;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.token.TokenSigner.Purpose;
+import dev.launchline.webhook.WebhookEvents;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,9 @@ public final class SignupService implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final SignupIds ids;
     private final GroupCommit newSignups;
+    private final WebhookEvents webhooks;
+    /** The signup statement with signup.created's deliveries, when an endpoint listens for them. */
+    private final Optional<GroupCommit> newSignupsWithWebhooks;
     private final RepeatSignupPadding repeatPadding = new RepeatSignupPadding();
     /**
      * Where a repeat signup's reminder is written, after its answer: a bounded queue, and past it
@@ -74,7 +78,8 @@ public final class SignupService implements AutoCloseable {
 
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
-                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups) {
+                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups,
+                         WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks) {
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -88,6 +93,8 @@ public final class SignupService implements AutoCloseable {
         this.metrics = metrics;
         this.ids = new SignupIds(db);
         this.newSignups = newSignups;
+        this.webhooks = webhooks;
+        this.newSignupsWithWebhooks = newSignupsWithWebhooks;
     }
 
     /**
@@ -160,8 +167,13 @@ public final class SignupService implements AutoCloseable {
         }
         SignupRecord signup = signups.newSignup(db, waitlist.slug(), request, referralCode(), referredBy, now);
         signup.setId(ids.next());
-        if (!signups.insertIfNewWithEmail(newSignups, signup, emails.deferredConfirmation(waitlist, signup), outbox.newMessageId(),
-                outbox.now())) {
+        Optional<WebhookEvents.Prepared> created = webhooks.signupCreated(signup);
+        boolean inserted = created.isPresent() && newSignupsWithWebhooks.isPresent()
+                ? signups.insertIfNewWithEmail(newSignupsWithWebhooks.get(), signup,
+                        emails.deferredConfirmation(waitlist, signup), outbox.newMessageId(), outbox.now(), created.get())
+                : signups.insertIfNewWithEmail(newSignups, signup,
+                        emails.deferredConfirmation(waitlist, signup), outbox.newMessageId(), outbox.now());
+        if (!inserted) {
             return Optional.empty();
         }
         log.info("signup {} joined waitlist {}", signup.getId(), waitlist.slug());
@@ -195,6 +207,7 @@ public final class SignupService implements AutoCloseable {
     }
 
     private void welcomeNewSignup(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
+        webhooks.signupCreated(tx, signup);
         if (waitlist.confirmationRequired()) {
             outbox.enqueue(tx, emails.deferredConfirmation(waitlist, signup), signup.getId(), null);
         } else {
@@ -255,9 +268,11 @@ public final class SignupService implements AutoCloseable {
 
     private void confirmAndAnnounce(DSLContext tx, Waitlist waitlist, SignupRecord signup, OffsetDateTime now) {
         SignupRecord confirmed = signups.confirm(tx, signup.getId(), waitlist.referralBoost(), now);
+        webhooks.signupConfirmed(tx, confirmed);
         if (confirmed.getReferredBy() != null && confirmed.getReferralNotCredited() == null) {
             // referral graph edges always point to an earlier signup, so this lock order cannot cycle
             signups.creditReferral(tx, confirmed.getReferredBy(), waitlist.referralBoost());
+            webhooks.referralCredited(tx, confirmed, confirmed.getReferredBy());
         }
         announcePosition(tx, waitlist, confirmed);
     }
@@ -289,8 +304,12 @@ public final class SignupService implements AutoCloseable {
         long id = verify(Purpose.UNSUBSCRIBE, token);
         db.transaction(configuration -> {
             DSLContext tx = configuration.dsl();
-            signups.lockById(tx, id).orElseThrow(SignupService::linkNoLongerValid);
-            signups.unsubscribe(tx, id, now());
+            SignupRecord signup = signups.lockById(tx, id).orElseThrow(SignupService::linkNoLongerValid);
+            if (signup.getUnsubscribedAt() == null) {
+                OffsetDateTime now = now();
+                signups.unsubscribe(tx, id, now);
+                webhooks.unsubscribed(tx, signup, now);
+            }
         });
         log.info("signup {} unsubscribed", id);
     }
@@ -298,11 +317,26 @@ public final class SignupService implements AutoCloseable {
     /** Erase-me: deletes the person and any mail still queued for them. */
     public void erase(String token) {
         long id = verify(Purpose.UNSUBSCRIBE, token);
-        boolean deleted = db.transactionResult(configuration -> signups.delete(configuration.dsl(), id));
+        boolean deleted = db.transactionResult(configuration -> erase(configuration.dsl(), signups, webhooks, id));
         if (!deleted) {
             throw linkNoLongerValid();
         }
         log.info("signup {} erased on request", id);
+    }
+
+    /**
+     * Deletes the signup (its queued mail and webhook deliveries go with it, on delete cascade)
+     * and queues person.erased; false when there is no such signup. Shared with the admin API's erasure.
+     */
+    public static boolean erase(DSLContext tx, SignupRepository signups, WebhookEvents webhooks, long id) {
+        Optional<SignupRecord> signup = signups.lockById(tx, id);
+        if (signup.isEmpty() || !signups.delete(tx, id)) {
+            return false;
+        }
+        if (!signup.get().getIsTest()) {
+            webhooks.erased(tx, signup.get().getWaitlist(), id);
+        }
+        return true;
     }
 
     private long verify(Purpose purpose, String token) {
