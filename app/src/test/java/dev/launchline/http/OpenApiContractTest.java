@@ -43,15 +43,21 @@ class OpenApiContractTest {
 
     @BeforeAll
     static void start() {
-        stack = TestStack.start(Map.of(
-                "SMTP_HOST", "", // the service's own embedded mail server: its /_dev/mail routes are registered
-                "TRUSTED_PROXIES", "127.0.0.1/32", // each request names its client IP in CF-Connecting-IP
-                "RATE_LIMIT_SIGNUPS_PER_IP", "2/1m",
-                "RATE_LIMIT_FORMS_PER_IP", "2/1m",
-                "RATE_LIMIT_EMAIL_LINKS_PER_IP", "2/1m",
-                "RATE_LIMIT_STATUS_PER_IP", "2/1m",
-                "ADMIN_AUTH_FAILURE_LIMIT", "2",
-                "BOT_MIN_FILL_SECONDS", "0"));
+        stack = TestStack.start(Map.ofEntries(
+                Map.entry("SMTP_HOST", ""), // the service's own embedded mail server: its /_dev/mail routes are registered
+                Map.entry("TRUSTED_PROXIES", "127.0.0.1/32"), // each request names its client IP in CF-Connecting-IP
+                Map.entry("RATE_LIMIT_SIGNUPS_PER_IP", "2/1m"),
+                Map.entry("RATE_LIMIT_FORMS_PER_IP", "2/1m"),
+                Map.entry("RATE_LIMIT_EMAIL_LINKS_PER_IP", "2/1m"),
+                Map.entry("RATE_LIMIT_STATUS_PER_IP", "2/1m"),
+                Map.entry("ADMIN_AUTH_FAILURE_LIMIT", "2"),
+                Map.entry("BOT_MIN_FILL_SECONDS", "0"),
+                // a webhook endpoint nobody listens at: its deliveries are dead letters at once, to list and replay
+                Map.entry("WEBHOOKS", "{\"endpoints\": [{\"id\": \"crm\", \"url\": \"http://127.0.0.1:9/hooks\", "
+                        + "\"events\": [\"lead.created\"], \"secret_env\": \"WEBHOOK_CRM_SECRET\"}]}"),
+                Map.entry("WEBHOOK_CRM_SECRET", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="),
+                Map.entry("WEBHOOK_MAX_ATTEMPTS", "1"),
+                Map.entry("WEBHOOK_POLL_INTERVAL_MS", "50")));
         contract = new ContractClient(stack.http());
         readToken = adminToken("contract-read", "read");
         writeToken = adminToken("contract-write", "write");
@@ -296,6 +302,25 @@ class OpenApiContractTest {
                     .bearer(readToken).send().status()).isEqualTo(200);
             assertThat(contract.call("DELETE", "/api/v1/admin/leads/" + id).bearer(writeToken).send().status())
                     .isEqualTo(204);
+        }
+
+        @Test
+        void webhook_deliveries_can_be_listed_looked_up_and_replayed() {
+            contract.call("POST", "/api/v1/forms/contact/submissions")
+                    .json("{\"email\": \"" + unique("hooked") + "\", \"message\": \"hi\"}").send();
+            JsonNode endpoints = contract.call("GET", "/api/v1/admin/webhooks").bearer(readToken).send().json();
+            assertThat(endpoints.at("/endpoints/0/id").asText()).isEqualTo("crm");
+            long id = Eventually.get(() -> Optional.of(contract.call("GET",
+                            "/api/v1/admin/webhooks/deliveries?status=dead&endpoint=crm&limit=5").bearer(readToken).send().json())
+                    .filter(page -> page.at("/items/0/id").isNumber()), Duration.ofSeconds(10)).at("/items/0/id").asLong();
+            assertThat(contract.call("GET", "/api/v1/admin/webhooks/deliveries/" + id).bearer(readToken).send()
+                    .json().at("/payload/type").asText()).isEqualTo("lead.created");
+            assertThat(contract.call("POST", "/api/v1/admin/webhooks/deliveries/" + id + "/replay").bearer(writeToken)
+                    .send().status()).isEqualTo(202);
+            assertThat(contract.call("POST", "/api/v1/admin/webhooks/crm/replay-dead").bearer(writeToken).send()
+                    .status()).isEqualTo(202);
+            assertThat(contract.call("POST", "/api/v1/admin/webhooks/nobody/replay-dead").bearer(writeToken).send()
+                    .status()).isEqualTo(404);
         }
 
         @Test
