@@ -59,7 +59,7 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, int concurrency, 
                 .map(json -> endpoints(json.variable, json.text, env, environment, funnels))
                 .orElse(List.of());
         return new WebhookSettings(endpoints, concurrency, Math.max(1, concurrency / 2),
-                env.integer("WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
+                env.integer("WEBHOOK_MAX_ATTEMPTS", 15, 1, 100),
                 Duration.ofMillis(env.integer("WEBHOOK_RETRY_BASE_MS", 5_000, 10, 3_600_000)),
                 Duration.ofMillis(env.integer("WEBHOOK_RETRY_MAX_MS", 6 * 3_600_000, 10, 86_400_000)),
                 Duration.ofMillis(env.integer("WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000)),
