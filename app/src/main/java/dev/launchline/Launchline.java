@@ -6,6 +6,7 @@ import dev.launchline.admin.AdminAuditLog;
 import dev.launchline.admin.AdminAuthenticator;
 import dev.launchline.admin.AdminHandler;
 import dev.launchline.admin.AdminLeads;
+import dev.launchline.admin.AdminPeople;
 import dev.launchline.admin.AdminSignups;
 import dev.launchline.admin.AdminTokenRepository;
 import dev.launchline.admin.AdminTokens;
@@ -279,7 +280,7 @@ public final class Launchline implements AutoCloseable {
                         new AdminSignups(database.dsl(), new SignupSearchRepository(), new SignupRepository(), outbox,
                                 waitlistEmails, waitlists, audit, mailQueued, clock, webhooks),
                         new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
-                        new AdminAuditLog(database.dsl(), audit)).routes(admin),
+                        new AdminAuditLog(database.dsl(), audit), new AdminPeople(database.dsl(), audit, clock)).routes(admin),
                 new AdminWebhookHandler(new AdminWebhooks(database.dsl(), config.webhooks().endpoints(),
                         webhookDeliveries, audit, mailQueued)).routes(admin),
                 new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,

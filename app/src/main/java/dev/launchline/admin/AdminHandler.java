@@ -14,8 +14,10 @@ public final class AdminHandler {
     private final AdminSignups signups;
     private final AdminLeads leads;
     private final AdminAuditLog audit;
+    private final AdminPeople people;
 
-    public AdminHandler(AdminSignups signups, AdminLeads leads, AdminAuditLog audit) {
+    public AdminHandler(AdminSignups signups, AdminLeads leads, AdminAuditLog audit, AdminPeople people) {
+        this.people = people;
         this.signups = signups;
         this.leads = leads;
         this.audit = audit;
@@ -99,6 +101,15 @@ public final class AdminHandler {
         ctx.status(204);
     }
 
+    /** GET /api/v1/admin/people/export?email= : everything stored about one person, as JSON. */
+    public void exportPerson(Context ctx) {
+        AdminQuery query = AdminQuery.person(ctx);
+        String email = query.requiredEmail();
+        query.check();
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(people.export(email, AdminAuthenticator.actor(ctx)));
+    }
+
     /** GET /api/v1/admin/audit */
     public void auditLog(Context ctx) {
         AdminQuery query = AdminQuery.paging(ctx);
@@ -128,6 +139,7 @@ public final class AdminHandler {
                 .get("/api/v1/admin/leads/export", this::exportLeads, admin)
                 .get("/api/v1/admin/leads/{id}", this::getLead, admin)
                 .delete("/api/v1/admin/leads/{id}", this::eraseLead, admin)
+                .get("/api/v1/admin/people/export", this::exportPerson, admin)
                 .get("/api/v1/admin/audit", this::auditLog, admin);
     }
 }

@@ -68,6 +68,23 @@ final class AdminQuery {
         return text("endpoint", 64);
     }
 
+    static AdminQuery person(Context ctx) {
+        return new AdminQuery(ctx, Set.of("email"));
+    }
+
+    /** The one address a person export is about: required, and an address. */
+    String requiredEmail() {
+        Optional<String> email = text("email", 320);
+        if (email.isEmpty()) {
+            problems.putIfAbsent("email", "required: the person's email address");
+            return "";
+        }
+        if (dev.launchline.email.EmailAddress.parse(email.get(), false).isEmpty()) {
+            problems.put("email", "an email address, such as ada@example.com");
+        }
+        return email.get();
+    }
+
     static AdminQuery paging(Context ctx) {
         return new AdminQuery(ctx, PAGING);
     }

@@ -279,6 +279,20 @@ class OpenApiContractTest {
         }
 
         @Test
+        void everything_stored_about_a_person_is_exported_as_one_document() {
+            String email = unique("dsar");
+            contract.call("POST", "/api/v1/waitlists/launch/signups").json("{\"email\": \"" + email + "\"}").send();
+            contract.call("POST", "/api/v1/forms/contact/submissions")
+                    .json("{\"email\": \"" + email + "\", \"message\": \"hi\"}").send();
+            JsonNode export = contract.call("GET", "/api/v1/admin/people/export?email=" + encode(email)).bearer(readToken)
+                    .send().json();
+            assertThat(export.at("/signups/0/signup/email").asText()).isEqualTo(email);
+            assertThat(export.at("/leads/0/email").asText()).isEqualTo(email);
+            assertThat(contract.call("GET", "/api/v1/admin/people/export?email=nope").bearer(readToken).send().status())
+                    .isEqualTo(422);
+        }
+
+        @Test
         void resending_to_a_confirmed_signup_is_a_conflict() {
             String email = unique("confirmed");
             contract.call("POST", "/api/v1/waitlists/launch/signups").json("{\"email\": \"" + email + "\"}").send();
