@@ -128,8 +128,9 @@ public final class WebhookSender implements AutoCloseable {
                 .filter(entry -> entry.getValue().get() >= settings.perEndpoint())
                 .map(Map.Entry::getKey)
                 .collect(Collectors.joining(","));
-        // the lease outlasts an attempt (connect and answer, each up to the timeout) with room to record it
-        OffsetDateTime leaseUntil = repository.now().plus(settings.timeout().multipliedBy(2)).plusSeconds(30);
+        // the lease outlasts an attempt (connect and answer, each up to the timeout) with room to record
+        // it; a sender killed mid-delivery holds its deliveries back no longer than that
+        OffsetDateTime leaseUntil = repository.now().plus(settings.timeout().multipliedBy(2)).plusSeconds(5);
         return repository.claim(busy, leaseUntil);
     }
 
