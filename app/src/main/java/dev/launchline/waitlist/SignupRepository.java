@@ -335,8 +335,8 @@ public final class SignupRepository {
     }
 
     /**
-     * Locks the next {@code count} people to let in: confirmed, not invited, not unsubscribed, not a
-     * smoke check, in line order. SKIP LOCKED is what keeps two operators (or a retry racing the
+     * Locks the next {@code count} people to let in: confirmed, not invited, not unsubscribed, in
+     * line order (a smoke check's signup is never in line: signup_test_never_in_line). SKIP LOCKED is what keeps two operators (or a retry racing the
      * first attempt) from inviting one person twice: a second batch running at the same moment
      * passes over the rows the first one holds and takes the people behind them, instead of
      * waiting and then finding them invited. A row another batch invited and committed after this
@@ -350,7 +350,6 @@ public final class SignupRepository {
                 .and(SIGNUP.POSITION_KEY.isNotNull())
                 .and(SIGNUP.INVITED_AT.isNull())
                 .and(SIGNUP.UNSUBSCRIBED_AT.isNull())
-                .and(SIGNUP.IS_TEST.isFalse())
                 .orderBy(SIGNUP.POSITION_KEY, SIGNUP.CONFIRMATION_ORDER)
                 .limit(count)
                 .forUpdate()
