@@ -341,8 +341,11 @@ public final class SignupRepository {
      * passes over the rows the first one holds and takes the people behind them, instead of
      * waiting and then finding them invited. A row another batch invited and committed after this
      * statement's snapshot is not taken either: PostgreSQL re-checks the WHERE clause on the newest
-     * version of a row before it locks it. Walks signup_invite_queue_idx (V18), which holds only
-     * the people still waiting.
+     * version of a row before it locks it. (Plain FOR UPDATE would be as correct, but the second
+     * operator would wait for the first batch's whole transaction, mail rendering included.) The
+     * price: a person whose row is locked for a moment by something else (a referral credit, an
+     * unsubscribe) is passed over by this batch and is first in line for the next one. Walks
+     * signup_invite_queue_idx (V18), which holds only the people still waiting.
      */
     public List<SignupRecord> lockNextToInvite(DSLContext tx, String waitlist, int count) {
         return tx.selectFrom(SIGNUP)
