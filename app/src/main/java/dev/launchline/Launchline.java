@@ -262,7 +262,7 @@ public final class Launchline implements AutoCloseable {
                         new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
                         new AdminAuditLog(database.dsl(), audit)).routes(admin),
                 new InviteHandler(new InviteBatches(database.dsl(), new InviteBatchRepository(), new SignupRepository(),
-                        outbox, waitlistEmails, audit, mailQueued, clock), waitlists).routes(admin),
+                        outbox, waitlistEmails, audit, tokens, mailQueued, clock), waitlists).routes(admin),
                 new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
                         waitlistEmails, audit, mailQueued, clock), waitlists).routes(admin),
                 new StatsHandler(new DashboardStats(database.dsl(), new StatsRepository(), metrics::routeLatencies,

@@ -7,6 +7,8 @@ import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.funnel.Waitlist;
 import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
+import dev.launchline.token.TokenSigner;
+import dev.launchline.token.TokenSigner.Purpose;
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.WaitlistEmails;
 import org.jooq.DSLContext;
@@ -38,17 +40,20 @@ public final class InviteBatches {
     private final OutboxRepository outbox;
     private final WaitlistEmails emails;
     private final AuditRepository audit;
+    private final TokenSigner tokens;
     private final Runnable mailQueued;
     private final Clock clock;
 
     public InviteBatches(DSLContext db, InviteBatchRepository batches, SignupRepository signups, OutboxRepository outbox,
-                         WaitlistEmails emails, AuditRepository audit, Runnable mailQueued, Clock clock) {
+                         WaitlistEmails emails, AuditRepository audit, TokenSigner tokens, Runnable mailQueued,
+                         Clock clock) {
         this.db = db;
         this.batches = batches;
         this.signups = signups;
         this.outbox = outbox;
         this.emails = emails;
         this.audit = audit;
+        this.tokens = tokens;
         this.mailQueued = mailQueued;
         this.clock = clock;
     }
@@ -85,6 +90,25 @@ public final class InviteBatches {
         }
         log.info("admin {} repeated invite batch {}: nobody new invited", actor.tokenName(), first.getId());
         return new Outcome(view(first), true);
+    }
+
+    /**
+     * Whom the invite token in an invite link belongs to: the product the link leads to asks this
+     * (server to server, with a read token) before it lets the person in. The token does not
+     * expire; erasing the person ends it.
+     */
+    public InvitedPerson invitee(String token) {
+        long id;
+        try {
+            id = tokens.verify(Purpose.INVITE, token);
+        } catch (TokenSigner.InvalidTokenException invalid) {
+            throw new ApiException(400, "invalid_token", "This invite token is not valid. Check that it was copied whole.");
+        }
+        SignupRecord person = signups.byId(db, id)
+                .filter(signup -> signup.getInvitedAt() != null)
+                .orElseThrow(() -> new ApiException(410, "token_expired", "This invite is no longer valid."));
+        return new InvitedPerson(person.getId(), person.getWaitlist(), person.getEmail(), person.getName(),
+                person.getInvitedAt());
     }
 
     private InviteBatch view(InviteBatchRecord batch) {

@@ -54,7 +54,18 @@ public final class InviteHandler {
         ctx.status(201).json(outcome.batch());
     }
 
+    /** GET /api/v1/admin/invite-token?token= : whom an invite link's token belongs to. */
+    public void invitee(Context ctx) {
+        String token = ctx.queryParam("token");
+        if (token == null || token.isBlank()) {
+            throw new ApiException(400, "invalid_token", "Send the invite link's token as ?token=.");
+        }
+        ctx.json(invites.invitee(token));
+    }
+
     public Routes routes(Guard admin) {
-        return routes -> routes.post("/api/v1/admin/waitlists/{slug}/invites", this::inviteNext, admin);
+        return routes -> routes
+                .post("/api/v1/admin/waitlists/{slug}/invites", this::inviteNext, admin)
+                .get("/api/v1/admin/invite-token", this::invitee, admin);
     }
 }

@@ -285,6 +285,17 @@ class OpenApiContractTest {
             Http.Response again = contract.call("POST", "/api/v1/admin/waitlists/instant/invites").form("count=1000")
                     .header("Idempotency-Key", key).bearer(writeToken).send();
             assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+            String inviteLink = "";
+            for (JsonNode link : awaitMail(email, "You're in").get("links")) {
+                if (link.asText().contains("invite=")) {
+                    inviteLink = link.asText();
+                }
+            }
+            String inviteToken = inviteLink.substring(inviteLink.indexOf("invite=") + "invite=".length());
+            assertThat(contract.call("GET", "/api/v1/admin/invite-token?token=" + inviteToken).bearer(readToken).send()
+                    .json().get("email").asText()).isEqualTo(email);
+            assertThat(contract.call("GET", "/api/v1/admin/invite-token?token=nonsense").bearer(readToken).send()
+                    .status()).isEqualTo(400);
             assertThat(contract.call("POST", "/api/v1/admin/waitlists/instant/invites").json("{\"count\": 1}")
                     .header("Idempotency-Key", key).bearer(writeToken).send().json().at("/error/code").asText())
                     .isEqualTo("idempotency_key_reused");

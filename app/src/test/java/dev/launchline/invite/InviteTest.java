@@ -266,6 +266,31 @@ class InviteTest {
         }
 
         @Test
+        void the_product_the_invite_link_leads_to_can_ask_whom_its_token_belongs_to() {
+            long person = inLine("launch", "ada@token.test", 1);
+            invite(write, "launch", 1, UUID.randomUUID().toString());
+            String link = stack.awaitMailTo("ada@token.test", "You're in").links().stream()
+                    .filter(url -> url.startsWith("https://app.rocket.test/join")).findFirst().orElseThrow();
+            String token = link.substring(link.indexOf("invite=") + 7);
+
+            Http.Response answer = admin(read, "GET", "/api/v1/admin/invite-token?token=" + token, null, null);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.json().get("id").asLong()).isEqualTo(person);
+            assertThat(answer.json().get("email").asText()).isEqualTo("ada@token.test");
+            assertThat(answer.json().get("waitlist").asText()).isEqualTo("launch");
+            assertThat(answer.json().get("invited_at").isTextual()).isTrue();
+
+            String statusToken = signer().issue(TokenSigner.Purpose.STATUS, person, Optional.empty());
+            assertThat(admin(read, "GET", "/api/v1/admin/invite-token?token=" + statusToken, null, null).status())
+                    .as("another link's token is no invite").isEqualTo(400);
+            assertThat(admin(read, "GET", "/api/v1/admin/invite-token", null, null).status()).isEqualTo(400);
+            assertThat(admin(null, "GET", "/api/v1/admin/invite-token?token=" + token, null, null).status()).isEqualTo(401);
+            stack.db().deleteFrom(SIGNUP).where(SIGNUP.ID.eq(person)).execute();
+            assertThat(admin(read, "GET", "/api/v1/admin/invite-token?token=" + token, null, null).status())
+                    .as("erased: the invite ends with the person").isEqualTo(410);
+        }
+
+        @Test
         void the_admin_search_lists_the_invited_with_their_invite_time() {
             long person = inLine("launch", "me@search.test", 1);
             inLine("launch", "other@search.test", 2);
