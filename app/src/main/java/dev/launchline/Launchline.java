@@ -48,6 +48,9 @@ import dev.launchline.http.HttpServer;
 import dev.launchline.http.OverloadShedding;
 import dev.launchline.http.Pages;
 import dev.launchline.http.Routes;
+import dev.launchline.invite.InviteBatchRepository;
+import dev.launchline.invite.InviteBatches;
+import dev.launchline.invite.InviteHandler;
 import dev.launchline.lead.LeadHandler;
 import dev.launchline.lead.LeadRepository;
 import dev.launchline.lead.LeadSearchRepository;
@@ -283,6 +286,8 @@ public final class Launchline implements AutoCloseable {
                         new AdminAuditLog(database.dsl(), audit), new AdminPeople(database.dsl(), audit, clock)).routes(admin),
                 new AdminWebhookHandler(new AdminWebhooks(database.dsl(), config.webhooks().endpoints(),
                         webhookDeliveries, audit, mailQueued)).routes(admin),
+                new InviteHandler(new InviteBatches(database.dsl(), new InviteBatchRepository(), new SignupRepository(),
+                        outbox, waitlistEmails, audit, tokens, mailQueued, clock, webhooks), waitlists).routes(admin),
                 new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
                         waitlistEmails, audit, mailQueued, clock), waitlists).routes(admin),
                 new StatsHandler(new DashboardStats(database.dsl(), new StatsRepository(), metrics::routeLatencies,

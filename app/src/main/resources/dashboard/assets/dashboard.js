@@ -2,6 +2,8 @@
  * The Launchline dashboard: asks for an admin token, keeps it in sessionStorage (this tab only,
  * gone when it closes), reads GET /api/v1/admin/stats with it and draws the numbers with the
  * vendored Chart.js. No inline script, no eval: the page's CSP allows only files from /admin/assets.
+ * "Let the next people in" posts to /api/v1/admin/waitlists/{slug}/invites after a confirmation
+ * step, with one Idempotency-Key per confirmed batch: a double click or a retry invites once.
  */
 (function () {
   'use strict';
@@ -75,6 +77,16 @@
   }
 
   function render(stats) {
+    var known = $('invite-waitlists');
+    known.textContent = '';
+    stats.waitlists.forEach(function (w) {
+      var option = document.createElement('option');
+      option.value = w.waitlist;
+      known.appendChild(option);
+    });
+    if (!$('invite-waitlist').value && stats.waitlists.length > 0) {
+      $('invite-waitlist').value = stats.waitlists[0].waitlist;
+    }
     $('release').textContent = stats.release.release;
     $('environment').textContent = stats.release.environment;
     $('total-signups').textContent = String(stats.signups.total);
@@ -161,6 +173,117 @@
     charts[id] = new window.Chart($(id), config);
   }
 
+
+  /* --- let the next people in --- */
+  var pendingInvite = null; // {waitlist, count, key} between "Invite…" and "Yes"
+
+  function newIdempotencyKey() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+
+  function inviteMessage(text, isError) {
+    $('invite-result').textContent = isError ? '' : text;
+    $('invite-error').textContent = isError ? text : '';
+  }
+
+  function prepareInvite(event) {
+    event.preventDefault();
+    var waitlist = $('invite-waitlist').value.trim();
+    var count = Number($('invite-count').value);
+    $('invite-invitees').textContent = '';
+    if (!waitlist || !Number.isInteger(count) || count < 1 || count > 1000) {
+      inviteMessage('Give a waitlist and a whole number from 1 to 1000.', true);
+      return;
+    }
+    // one key per batch the operator confirms: "Yes" clicked twice, or sent again after a
+    // network error, is the same request and the service invites once
+    pendingInvite = { waitlist: waitlist, count: count, key: newIdempotencyKey() };
+    inviteMessage('', false);
+    $('invite-question').textContent = 'Invite the next ' + count + ' confirmed ' + (count === 1 ? 'person' : 'people')
+        + ' in line on "' + waitlist + '"? Each gets an invite email now; this cannot be undone.';
+    $('invite-confirm').hidden = false;
+    $('invite-go').disabled = false;
+    $('invite-go').focus();
+  }
+
+  function cancelInvite() {
+    pendingInvite = null;
+    $('invite-confirm').hidden = true;
+  }
+
+  function sendInvite() {
+    var invite = pendingInvite;
+    if (!invite) {
+      return;
+    }
+    $('invite-go').disabled = true;
+    fetch('/api/v1/admin/waitlists/' + encodeURIComponent(invite.waitlist) + '/invites', {
+      method: 'POST',
+      headers: {
+        'Authorization': 'Bearer ' + sessionStorage.getItem(TOKEN_KEY),
+        'Accept': 'application/json',
+        'Content-Type': 'application/json',
+        'Idempotency-Key': invite.key
+      },
+      body: JSON.stringify({ count: invite.count }),
+      cache: 'no-store',
+      credentials: 'omit'
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        return { status: response.status, body: body };
+      });
+    }).then(function (answer) {
+      if (answer.status === 201 && answer.body) {
+        pendingInvite = null;
+        $('invite-confirm').hidden = true;
+        showBatch(answer.body);
+        load();
+        return;
+      }
+      $('invite-go').disabled = false;
+      if (answer.status === 403) {
+        cancelInvite();
+        inviteMessage('This token may only read. Forget it and sign in with a write-scope token to invite.', true);
+      } else if (answer.status === 404) {
+        cancelInvite();
+        inviteMessage('There is no waitlist "' + invite.waitlist + '".', true);
+      } else {
+        var message = answer.body && answer.body.error ? answer.body.error.message : 'status ' + answer.status;
+        inviteMessage('Nobody was invited: ' + message, true);
+      }
+    }).catch(function (failure) {
+      // the same key is kept: "Yes" again cannot invite a second batch if the first one did go through
+      $('invite-go').disabled = false;
+      inviteMessage('No answer (' + failure.message + '). Press "Yes" again to retry safely: it invites once.', true);
+    });
+  }
+
+  function showBatch(batch) {
+    var text = 'Invited ' + batch.invited + ' of ' + batch.requested + ' on "' + batch.waitlist + '" (batch '
+        + batch.id + ').';
+    if (batch.invited < batch.requested) {
+      text += ' Nobody else is waiting in line.';
+    }
+    inviteMessage(text, false);
+    var list = $('invite-invitees');
+    list.textContent = '';
+    batch.invitees.slice(0, 20).forEach(function (person) {
+      var item = document.createElement('li');
+      item.textContent = person.email; // visitor-made text: never markup
+      list.appendChild(item);
+    });
+    if (batch.invitees.length > 20) {
+      var more = document.createElement('li');
+      more.textContent = 'and ' + (batch.invitees.length - 20) + ' more';
+      list.appendChild(more);
+    }
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     $('sign-in').addEventListener('submit', function (event) {
       event.preventDefault();
@@ -176,6 +299,9 @@
       showSignIn('');
     });
     $('refresh').addEventListener('click', load);
+    $('invite-form').addEventListener('submit', prepareInvite);
+    $('invite-go').addEventListener('click', sendInvite);
+    $('invite-cancel').addEventListener('click', cancelInvite);
     $('days').addEventListener('change', load);
     load();
   });

@@ -44,7 +44,7 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
     public static Funnels devDefault(URI publicBaseUrl) {
         String base = publicBaseUrl.toString();
         Waitlist launch = new Waitlist("launch", "Launchline demo", URI.create(base + "/"), true,
-                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of());
+                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of(), Optional.empty());
         ContactForm contact = new ContactForm("contact", "Talk to sales",
                 List.of("founders@launchline.localhost"), Set.of("budget"), Optional.empty(), true, Set.of());
         return new Funnels(List.of(launch), List.of(contact));
@@ -59,7 +59,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             @JsonProperty("redirect_after_signup") String redirectAfterSignup,
             @JsonProperty("redirect_after_confirm") String redirectAfterConfirm,
             @JsonProperty("fold_gmail_dots") Boolean foldGmailDots,
-            @JsonProperty("allowed_origins") List<String> allowedOrigins) {
+            @JsonProperty("allowed_origins") List<String> allowedOrigins,
+            @JsonProperty("invite_url") String inviteUrl) {
     }
 
     record FormJson(
@@ -104,7 +105,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
                     optionalUrl(w.redirectAfterSignup(), where, "redirect_after_signup", problems),
                     optionalUrl(w.redirectAfterConfirm(), where, "redirect_after_confirm", problems),
                     Boolean.TRUE.equals(w.foldGmailDots()),
-                    origins(w.allowedOrigins(), where, problems)));
+                    origins(w.allowedOrigins(), where, problems),
+                    optionalUrl(w.inviteUrl(), where, "invite_url", problems)));
         }
         List<ContactForm> forms = new ArrayList<>();
         Set<String> formSlugs = new HashSet<>();

@@ -11,6 +11,8 @@ import java.util.Set;
  * @param referralBoost        places a signup moves up per confirmed referral
  * @param foldGmailDots        treat j.o.e@gmail.com and joe+x@gmail.com as joe@gmail.com
  * @param allowedOrigins       browser origins besides the public URL's that may post to it
+ * @param inviteUrl            where an invite email sends the person (the product's sign-up page);
+ *                             empty: the public URL. A signed invite token is appended as ?invite=TOKEN
  */
 public record Waitlist(
         String slug,
@@ -22,10 +24,17 @@ public record Waitlist(
         Optional<URI> redirectAfterSignup,
         Optional<URI> redirectAfterConfirm,
         boolean foldGmailDots,
-        Set<String> allowedOrigins) {
+        Set<String> allowedOrigins,
+        Optional<URI> inviteUrl) {
 
     public String referralLink(String referralCode) {
         String base = publicUrl.toString();
         return base + (base.contains("?") ? "&" : "?") + "ref=" + referralCode;
+    }
+
+    /** The link in an invite email: {@code invite_url} (else the public URL) with the person's invite token. */
+    public String inviteLink(String inviteToken) {
+        String base = inviteUrl.orElse(publicUrl).toString();
+        return base + (base.contains("?") ? "&" : "?") + "invite=" + inviteToken;
     }
 }

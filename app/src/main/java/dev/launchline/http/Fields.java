@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -17,8 +18,8 @@ import java.util.TreeMap;
  */
 public final class Fields {
 
-    /** A JSON value of a type no field accepts (number, array, ...). */
-    private record WrongType(String jsonType) {
+    /** A JSON value of a type no text field accepts (number, array, ...); {@link #wholeNumber} reads numbers. */
+    private record WrongType(JsonNode node) {
     }
 
     private final Map<String, Object> values;
@@ -50,7 +51,7 @@ public final class Fields {
             }
             return nested;
         }
-        return new WrongType(node.getNodeType().name().toLowerCase());
+        return new WrongType(node);
     }
 
     /** A single-line text field: trimmed, NFC-normalized, empty means absent. */
@@ -91,6 +92,35 @@ public final class Fields {
         }
         problems.put(name, "must be true or false");
         return false;
+    }
+
+    /**
+     * A whole number from {@code min} to {@code max}: a JSON integer, or its digits in a form field.
+     * Empty when absent (a required one is a problem) or invalid (then also a problem).
+     */
+    public OptionalInt wholeNumber(String name, int min, int max, boolean required) {
+        Object value = values.get(name);
+        String range = "must be a whole number from " + min + " to " + max;
+        if (value == null) {
+            if (required) {
+                problems.put(name, "is required");
+            }
+            return OptionalInt.empty();
+        }
+        long number;
+        if (value instanceof WrongType(JsonNode node) && node.isIntegralNumber() && node.canConvertToLong()) {
+            number = node.longValue();
+        } else if (value instanceof String text && text.strip().matches("-?[0-9]{1,18}")) {
+            number = Long.parseLong(text.strip());
+        } else {
+            problems.put(name, range);
+            return OptionalInt.empty();
+        }
+        if (number < min || number > max) {
+            problems.put(name, range);
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of((int) number);
     }
 
     /**

@@ -38,6 +38,8 @@ public final class TokenSigner {
 
     public enum Purpose {
         CONFIRM("c"), STATUS("s"), UNSUBSCRIBE("u"),
+        /** In an invite email: the subject is the signup id; the product it leads to may check it. */
+        INVITE("i"),
         /** Issued with a form; the subject is the issue time in epoch milliseconds (bot defence). */
         FORM("f");
 

@@ -14,6 +14,8 @@ import org.jooq.Records;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 import static dev.launchline.db.schema.Sequences.SIGNUP_CONFIRMATION_ORDER;
@@ -380,4 +382,46 @@ public final class SignupRepository {
                 .execute() == 1;
     }
 
+    /**
+     * Locks the next {@code count} people to let in: confirmed, not invited, not unsubscribed, in
+     * line order (a smoke check's signup is never in line: signup_test_never_in_line). SKIP LOCKED is what keeps two operators (or a retry racing the
+     * first attempt) from inviting one person twice: a second batch running at the same moment
+     * passes over the rows the first one holds and takes the people behind them, instead of
+     * waiting and then finding them invited. A row another batch invited and committed after this
+     * statement's snapshot is not taken either: PostgreSQL re-checks the WHERE clause on the newest
+     * version of a row before it locks it. (Plain FOR UPDATE would be as correct, but the second
+     * operator would wait for the first batch's whole transaction, mail rendering included.) The
+     * price: a person whose row is locked for a moment by something else (a referral credit, an
+     * unsubscribe) is passed over by this batch and is first in line for the next one. Walks
+     * signup_invite_queue_idx (V18), which holds only the people still waiting.
+     */
+    public List<SignupRecord> lockNextToInvite(DSLContext tx, String waitlist, int count) {
+        return tx.selectFrom(SIGNUP)
+                .where(SIGNUP.WAITLIST.eq(waitlist))
+                .and(SIGNUP.POSITION_KEY.isNotNull())
+                .and(SIGNUP.INVITED_AT.isNull())
+                .and(SIGNUP.UNSUBSCRIBED_AT.isNull())
+                .orderBy(SIGNUP.POSITION_KEY, SIGNUP.CONFIRMATION_ORDER)
+                .limit(count)
+                .forUpdate()
+                .skipLocked()
+                .fetch();
+    }
+
+    /** Marks people locked by {@link #lockNextToInvite} as invited by one batch. */
+    public void markInvitedInBatch(DSLContext tx, Collection<Long> ids, long batchId, OffsetDateTime now) {
+        tx.update(SIGNUP)
+                .set(SIGNUP.INVITED_AT, now)
+                .set(SIGNUP.INVITE_BATCH_ID, batchId)
+                .where(SIGNUP.ID.in(ids))
+                .execute();
+    }
+
+    /** Who a batch let in, in line order (signup_invite_batch_idx); people erased since are gone. */
+    public List<SignupRecord> invitedInBatch(DSLContext db, long batchId) {
+        return db.selectFrom(SIGNUP)
+                .where(SIGNUP.INVITE_BATCH_ID.eq(batchId))
+                .orderBy(SIGNUP.POSITION_KEY, SIGNUP.CONFIRMATION_ORDER)
+                .fetch();
+    }
 }

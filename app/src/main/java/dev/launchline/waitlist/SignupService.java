@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,9 +41,18 @@ public final class SignupService implements AutoCloseable {
     public record Confirmation(Waitlist waitlist, boolean alreadyConfirmed, String statusUrl) {
     }
 
+    /** @param invitedAt when the person was let in (null while they wait) */
     public record Status(String waitlist, String waitlistName, boolean confirmed, Integer position,
-                         int confirmedTotal, int referrals, String referralLink, boolean unsubscribed) {
+                         int confirmedTotal, int referrals, String referralLink, boolean unsubscribed,
+                         OffsetDateTime invitedAt) {
+
+        /** The day of the invite as the status page shows it, e.g. "4 December 2026" (UTC). */
+        public String invitedOn() {
+            return invitedAt == null ? null : INVITED_ON.format(invitedAt.withOffsetSameInstant(ZoneOffset.UTC));
+        }
     }
+
+    private static final DateTimeFormatter INVITED_ON = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
 
     private final DSLContext db;
     private final SignupRepository signups;
@@ -296,7 +307,8 @@ public final class SignupService implements AutoCloseable {
                 : null;
         return new Status(waitlist.slug(), waitlist.name(), confirmed, position,
                 signups.confirmedCount(db, waitlist.slug()), signup.getConfirmedReferrals(),
-                waitlist.referralLink(signup.getReferralCode()), signup.getUnsubscribedAt() != null);
+                waitlist.referralLink(signup.getReferralCode()), signup.getUnsubscribedAt() != null,
+                signup.getInvitedAt());
     }
 
     /** Stops all optional mail to this person; idempotent. */

@@ -31,6 +31,7 @@ import java.util.Optional;
 public final class WaitlistEmails implements DeferredRendering {
     public static final String CONFIRM = "confirm_signup";
     public static final String ON_THE_LIST = "signup_confirmed";
+    public static final String INVITE = "invite";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EmailTemplates templates;
@@ -109,6 +110,18 @@ public final class WaitlistEmails implements DeferredRendering {
         data.put("referral_boost", waitlist.referralBoost());
         data.put("has_referral_boost", waitlist.referralBoost() > 0);
         return email(waitlist, signup, ON_THE_LIST, data);
+    }
+
+    /**
+     * "You're in": the waitlist's invite link (invite_url, else the public URL) carrying a signed
+     * invite token, and the status link. Rendered now, as the "on the list" mail: a batch's emails
+     * say what the templates said when the founder let those people in.
+     */
+    public OutgoingEmail invite(Waitlist waitlist, SignupRecord signup) {
+        Map<String, Object> data = common(waitlist, signup);
+        data.put("invite_url", waitlist.inviteLink(tokens.issue(Purpose.INVITE, signup.getId(), Optional.empty())));
+        data.put("referral_link", waitlist.referralLink(signup.getReferralCode()));
+        return email(waitlist, signup, INVITE, data);
     }
 
     public String statusLink(long signupId) {

@@ -210,6 +210,20 @@ class ConfigTest {
     }
 
     @Test
+    void a_waitlist_may_name_where_its_invites_lead_and_it_must_be_an_absolute_url() {
+        Map<String, String> env = productionEnv();
+        env.put("FUNNELS", "{\"waitlists\": [{\"slug\": \"beta\", \"public_url\": \"https://x.test\","
+                + " \"invite_url\": \"https://app.x.test/join\"}]}");
+        assertThat(Config.load(new EnvironmentVariables(env)).funnels().waitlist("beta").orElseThrow().inviteLink("T"))
+                .isEqualTo("https://app.x.test/join?invite=T");
+        env.put("FUNNELS", "{\"waitlists\": [{\"slug\": \"beta\", \"public_url\": \"https://x.test\","
+                + " \"invite_url\": \"/join\"}]}");
+        assertThatThrownBy(() -> Config.load(new EnvironmentVariables(env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("invite_url must be an absolute http(s) URL");
+    }
+
+    @Test
     void dev_needs_nothing_and_falls_back_to_the_embedded_parts() {
         Config config = Config.load(new EnvironmentVariables(Map.of()));
         assertThat(config.environment()).isEqualTo(Environment.DEV);

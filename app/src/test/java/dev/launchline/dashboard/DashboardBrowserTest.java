@@ -10,13 +10,17 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
+import static dev.launchline.db.schema.Tables.SIGNUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -110,6 +114,92 @@ class DashboardBrowserTest {
         } finally {
             browser.quit();
         }
+    }
+
+    @Test
+    void a_write_token_lets_the_next_people_in_after_a_confirmation_and_a_read_token_cannot() {
+        // three people long in line (created before any window the dashboard shows, so the figures stay the other test's)
+        long first = inLine("instant", "first@invite-browser.test", 1);
+        long second = inLine("instant", "second@invite-browser.test", 2);
+        long third = inLine("instant", "third@invite-browser.test", 3);
+        WebDriver browser = HeadlessChromium.start(true);
+        try {
+            signIn(browser, fixtures.token("dashboard-invite-reader", "read"));
+            askToInvite(browser, "instant", 2);
+            browser.findElement(By.id("invite-go")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(page -> !text(page, "invite-error").isEmpty());
+            assertThat(text(browser, "invite-error")).contains("only read");
+            assertThat(invited()).isEmpty();
+
+            browser.findElement(By.id("sign-out")).click();
+            signIn(browser, fixtures.token("dashboard-invite-writer", "write"));
+            askToInvite(browser, "instant", 2);
+            assertThat(text(browser, "invite-question"))
+                    .isEqualTo("Invite the next 2 confirmed people in line on \"instant\"? Each gets an invite email now;"
+                            + " this cannot be undone.");
+            assertThat(invited()).as("nothing happens before the operator confirms").isEmpty();
+            browser.findElement(By.id("invite-cancel")).click();
+            assertThat(browser.findElement(By.id("invite-confirm")).isDisplayed()).isFalse();
+            assertThat(invited()).isEmpty();
+
+            askToInvite(browser, "instant", 2);
+            browser.findElement(By.id("invite-go")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(page -> !text(page, "invite-result").isEmpty());
+
+            assertThat(text(browser, "invite-result")).startsWith("Invited 2 of 2 on \"instant\" (batch ");
+            assertThat(browser.findElements(By.cssSelector("#invite-invitees li"))).extracting(WebElement::getText)
+                    .containsExactly("first@invite-browser.test", "second@invite-browser.test");
+            assertThat(invited()).containsExactlyInAnyOrder(first, second);
+            assertThat(browser.findElement(By.id("invite-confirm")).isDisplayed()).isFalse();
+
+            // the next batch starts where this one ended
+            askToInvite(browser, "instant", 1);
+            browser.findElement(By.id("invite-go")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(page ->
+                    text(page, "invite-result").startsWith("Invited 1 of 1"));
+            assertThat(invited()).containsExactlyInAnyOrder(first, second, third);
+            stack.awaitMailTo("third@invite-browser.test", "You're in");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static void signIn(WebDriver browser, String token) {
+        browser.get(stack.http().base() + "/admin");
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.id("sign-in-button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(page ->
+                "true".equals(page.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+    }
+
+    private static void askToInvite(WebDriver browser, String waitlist, int count) {
+        WebElement slug = browser.findElement(By.id("invite-waitlist"));
+        slug.clear();
+        slug.sendKeys(waitlist);
+        WebElement howMany = browser.findElement(By.id("invite-count"));
+        howMany.clear();
+        howMany.sendKeys(String.valueOf(count));
+        browser.findElement(By.id("invite-prepare")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
+                page.findElement(By.id("invite-confirm")).isDisplayed());
+    }
+
+    private static long inLine(String waitlist, String email, long place) {
+        return stack.db().insertInto(SIGNUP)
+                .set(SIGNUP.WAITLIST, waitlist)
+                .set(SIGNUP.EMAIL, email)
+                .set(SIGNUP.EMAIL_KEY, email)
+                .set(SIGNUP.REFERRAL_CODE, "inv" + place + "x" + System.nanoTime() % 1_000_000)
+                .set(SIGNUP.CREATED_AT, OffsetDateTime.now(ZoneOffset.UTC).minusDays(400))
+                .set(SIGNUP.CONFIRMED_AT, OffsetDateTime.now(ZoneOffset.UTC).minusDays(400))
+                .set(SIGNUP.CONFIRMATION_ORDER, -1_000_000L + place)
+                .set(SIGNUP.POSITION_KEY, -1_000_000L + place)
+                .returning(SIGNUP.ID)
+                .fetchSingle(SIGNUP.ID);
+    }
+
+    private static List<Long> invited() {
+        return stack.db().select(SIGNUP.ID).from(SIGNUP).where(SIGNUP.INVITED_AT.isNotNull()).fetch(SIGNUP.ID);
     }
 
     private static String text(WebDriver browser, String id) {

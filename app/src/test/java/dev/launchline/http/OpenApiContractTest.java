@@ -293,6 +293,40 @@ class OpenApiContractTest {
         }
 
         @Test
+        void the_next_people_in_line_can_be_invited_once_per_idempotency_key() {
+            String email = unique("invite-next");
+            // the instant waitlist needs no confirmation: the signup is in line at once (launch's line is other tests')
+            contract.call("POST", "/api/v1/waitlists/instant/signups").json("{\"email\": \"" + email + "\"}").send();
+            String key = UUID.randomUUID().toString();
+            Http.Response batch = contract.call("POST", "/api/v1/admin/waitlists/instant/invites").json("{\"count\": 1000}")
+                    .header("Idempotency-Key", key).bearer(writeToken).send();
+            assertThat(batch.status()).isEqualTo(201);
+            assertThat(batch.json().get("invitees").findValuesAsText("email")).contains(email);
+            Http.Response again = contract.call("POST", "/api/v1/admin/waitlists/instant/invites").form("count=1000")
+                    .header("Idempotency-Key", key).bearer(writeToken).send();
+            assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+            String inviteLink = "";
+            for (JsonNode link : awaitMail(email, "You're in").get("links")) {
+                if (link.asText().contains("invite=")) {
+                    inviteLink = link.asText();
+                }
+            }
+            String inviteToken = inviteLink.substring(inviteLink.indexOf("invite=") + "invite=".length());
+            assertThat(contract.call("GET", "/api/v1/admin/invite-token?token=" + inviteToken).bearer(readToken).send()
+                    .json().get("email").asText()).isEqualTo(email);
+            assertThat(contract.call("GET", "/api/v1/admin/invite-token?token=nonsense").bearer(readToken).send()
+                    .status()).isEqualTo(400);
+            assertThat(contract.call("POST", "/api/v1/admin/waitlists/instant/invites").json("{\"count\": 1}")
+                    .header("Idempotency-Key", key).bearer(writeToken).send().json().at("/error/code").asText())
+                    .isEqualTo("idempotency_key_reused");
+            assertThat(contract.call("POST", "/api/v1/admin/waitlists/instant/invites").json("{\"count\": 0}")
+                    .header("Idempotency-Key", UUID.randomUUID().toString()).bearer(writeToken).sendInvalid().status())
+                    .isEqualTo(422);
+            assertThat(contract.call("POST", "/api/v1/admin/waitlists/instant/invites").json("{\"count\": 1}")
+                    .bearer(writeToken).sendInvalid().json().at("/error/code").asText()).isEqualTo("idempotency_key_missing");
+        }
+
+        @Test
         void resending_to_a_confirmed_signup_is_a_conflict() {
             String email = unique("confirmed");
             contract.call("POST", "/api/v1/waitlists/launch/signups").json("{\"email\": \"" + email + "\"}").send();

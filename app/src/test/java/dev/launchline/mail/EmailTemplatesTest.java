@@ -36,4 +36,23 @@ class EmailTemplatesTest {
         assertThat(templates.render("vip", "confirm_signup", DATA).subject()).isEqualTo("VIP only Bcc: injected@evil.test");
         assertThat(templates.render("vip", "confirm_signup", DATA).text()).contains("Hi Zoë"); // built-in body
     }
+
+    @Test
+    void the_invite_carries_its_link_and_a_waitlist_can_have_its_own(@TempDir Path dir) throws IOException {
+        Map<String, Object> data = Map.of("waitlist_name", "Rocket", "name", "Zoë",
+                "invite_url", "https://app.x.test/join?plan=beta&invite=T1", "status_url", "https://x.test/status?token=s",
+                "unsubscribe_url", "https://x.test/unsubscribe?token=u");
+        EmailTemplates.Rendered builtIn = new EmailTemplates(Optional.empty()).render("launch", "invite", data);
+        assertThat(builtIn.subject()).isEqualTo("You're in: your Rocket invite");
+        assertThat(builtIn.text()).contains("Hi Zoë", "https://app.x.test/join?plan=beta&invite=T1",
+                "https://x.test/unsubscribe?token=u");
+        // escaped as an attribute (jmustache escapes = too): a browser reads the very link back
+        assertThat(builtIn.html()).contains("href=\"https://app.x.test/join?plan&#x3D;beta&amp;invite&#x3D;T1\"");
+
+        Files.createDirectories(dir.resolve("vip"));
+        Files.writeString(dir.resolve("vip/invite.txt.mustache"), "Come in: {{invite_url}}");
+        EmailTemplates templates = new EmailTemplates(Optional.of(dir));
+        assertThat(templates.render("vip", "invite", data).text()).isEqualTo("Come in: https://app.x.test/join?plan=beta&invite=T1");
+        assertThat(templates.render("launch", "invite", data).text()).isEqualTo(builtIn.text());
+    }
 }

@@ -119,6 +119,25 @@ class WebhookTest {
     }
 
     @Test
+    void letting_people_in_tells_the_receiver_who_was_invited() {
+        assertThat(stack.http().postJson("/api/v1/waitlists/instant/signups", "{\"email\": \"ivy@webhooks.test\"}").status())
+                .isEqualTo(202);
+        long ivy = idOf("ivy@webhooks.test");
+        await("signup.confirmed", ivy); // in line
+        String writer = adminToken("webhook-inviter", "write");
+        Http.Response batch = stack.http().send(HttpRequest.newBuilder(
+                        java.net.URI.create(stack.http().base() + "/api/v1/admin/waitlists/instant/invites"))
+                .header("Authorization", "Bearer " + writer)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "webhook-test-" + ivy)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"count\": 1000}")));
+        assertThat(batch.status()).isEqualTo(201);
+        JsonNode invited = await("invite.sent", ivy);
+        assertThat(invited.get("email").asText()).isEqualTo("ivy@webhooks.test");
+        assertThat(invited.get("invited_at").asText()).isNotBlank();
+    }
+
+    @Test
     void a_failing_receiver_gets_the_same_webhook_id_again_until_it_answers() {
         receiver.failFirstAttempts(2);
         stack.http().postJson("/api/v1/waitlists/launch/signups", "{\"email\": \"eve@webhooks.test\"}");
