@@ -77,6 +77,7 @@ import dev.launchline.ratelimit.SubmissionLimits;
 import dev.launchline.smoke.SmokeSignupHandler;
 import dev.launchline.smoke.SmokeSignups;
 import dev.launchline.token.TokenSigner;
+import dev.launchline.waitlist.ConsentRecord;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
 import dev.launchline.waitlist.SignupRepository;
@@ -245,7 +246,7 @@ public final class Launchline implements AutoCloseable {
                         2, metrics.registry())));
         SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
                 outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks));
+                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks, new ConsentRecord.Hasher(signingKey)));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                 config.mailFrom(), mailQueued, clock, funnelMetrics, webhooks);
 

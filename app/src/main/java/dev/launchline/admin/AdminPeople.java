@@ -21,7 +21,19 @@ import java.util.stream.Collectors;
 public final class AdminPeople {
     private static final Logger log = LoggerFactory.getLogger(AdminPeople.class);
 
-    public record SignupExport(SignupView signup, List<PersonExportRepository.Referee> referralsMade) {
+    /**
+     * What they agreed to and how: the box they ticked, the wording's version, the site they sent
+     * it from, a keyed hash of their address, when, and when they confirmed it by email.
+     */
+    public record Consent(boolean given, String version, String origin, String addressHash, OffsetDateTime at,
+                          OffsetDateTime confirmedAt) {
+        static Consent of(SignupRecord signup) {
+            return new Consent(signup.getConsent(), signup.getConsentVersion(), signup.getConsentOrigin(),
+                    signup.getClientAddressHash(), signup.getCreatedAt(), signup.getConfirmedAt());
+        }
+    }
+
+    public record SignupExport(SignupView signup, Consent consent, List<PersonExportRepository.Referee> referralsMade) {
     }
 
     public record PersonExport(String email, OffsetDateTime exportedAt, List<SignupExport> signups, List<LeadView> leads,
@@ -52,7 +64,7 @@ public final class AdminPeople {
             var referees = repository.referees(tx, signupIds).stream()
                     .collect(Collectors.groupingBy(PersonExportRepository.Referee::referredBy));
             List<SignupExport> signupExports = signups.stream()
-                    .map(signup -> new SignupExport(SignupView.of(signup), referees.getOrDefault(signup.getId(), List.of())))
+                    .map(signup -> new SignupExport(SignupView.of(signup), Consent.of(signup), referees.getOrDefault(signup.getId(), List.of())))
                     .toList();
             return new PersonExport(email, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), signupExports,
                     leads.stream().map(LeadView::of).toList(), repository.emails(tx, signupIds, leadIds),

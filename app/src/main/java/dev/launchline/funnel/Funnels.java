@@ -44,7 +44,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
     public static Funnels devDefault(URI publicBaseUrl) {
         String base = publicBaseUrl.toString();
         Waitlist launch = new Waitlist("launch", "Launchline demo", URI.create(base + "/"), true,
-                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of(), Optional.empty());
+                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of(), Optional.empty(),
+                Optional.empty());
         ContactForm contact = new ContactForm("contact", "Talk to sales",
                 List.of("founders@launchline.localhost"), Set.of("budget"), Optional.empty(), true, Set.of());
         return new Funnels(List.of(launch), List.of(contact));
@@ -60,7 +61,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             @JsonProperty("redirect_after_confirm") String redirectAfterConfirm,
             @JsonProperty("fold_gmail_dots") Boolean foldGmailDots,
             @JsonProperty("allowed_origins") List<String> allowedOrigins,
-            @JsonProperty("invite_url") String inviteUrl) {
+            @JsonProperty("invite_url") String inviteUrl,
+            @JsonProperty("consent_version") String consentVersion) {
     }
 
     record FormJson(
@@ -106,7 +108,8 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
                     optionalUrl(w.redirectAfterConfirm(), where, "redirect_after_confirm", problems),
                     Boolean.TRUE.equals(w.foldGmailDots()),
                     origins(w.allowedOrigins(), where, problems),
-                    optionalUrl(w.inviteUrl(), where, "invite_url", problems)));
+                    optionalUrl(w.inviteUrl(), where, "invite_url", problems),
+                    consentVersion(w.consentVersion(), where, problems)));
         }
         List<ContactForm> forms = new ArrayList<>();
         Set<String> formSlugs = new HashSet<>();
@@ -142,6 +145,21 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
         } else if (!seen.add(slug)) {
             problems.problem(variable, kind + " slug \"" + slug + "\" is defined twice");
         }
+    }
+
+    private static final Pattern CONSENT_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+
+    /** A label for the consent wording, such as "privacy-2026-11": stored with every signup, so short and plain. */
+    private static Optional<String> consentVersion(String value, String where, EnvironmentVariables problems) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!CONSENT_VERSION.matcher(value).matches()) {
+            problems.problem(where, "consent_version must be 1 to 64 letters, digits, '.', '_', ':' or '-', "
+                    + "such as \"privacy-2026-11\"");
+            return Optional.empty();
+        }
+        return Optional.of(value);
     }
 
     private static Set<String> fieldNames(List<String> names, String where, EnvironmentVariables problems) {

@@ -11,6 +11,7 @@ import java.util.Set;
  * @param referralBoost        places a signup moves up per confirmed referral
  * @param foldGmailDots        treat j.o.e@gmail.com and joe+x@gmail.com as joe@gmail.com
  * @param allowedOrigins       browser origins besides the public URL's that may post to it
+ * @param consentVersion       names the consent wording the signup form shows; stored with each signup
  * @param inviteUrl            where an invite email sends the person (the product's sign-up page);
  *                             empty: the public URL. A signed invite token is appended as ?invite=TOKEN
  */
@@ -25,7 +26,8 @@ public record Waitlist(
         Optional<URI> redirectAfterConfirm,
         boolean foldGmailDots,
         Set<String> allowedOrigins,
-        Optional<URI> inviteUrl) {
+        Optional<URI> inviteUrl,
+        Optional<String> consentVersion) {
 
     public String referralLink(String referralCode) {
         String base = publicUrl.toString();

@@ -51,7 +51,7 @@ public final class SignupHandler {
                     && !limits.mayCreditReferral(waitlist.slug(), request.referralCode().get())) {
                 request = request.withoutReferral();
             }
-            service.signUp(waitlist, request, client);
+            service.signUp(waitlist, request, client, ConsentRecord.originOf(ctx.header("Origin"), ctx.header("Referer")));
         } // else a silent drop: the bot gets the very answer a person gets
 
         if (RequestBody.isHtmlForm(ctx)) {

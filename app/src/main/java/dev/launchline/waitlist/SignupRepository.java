@@ -47,7 +47,7 @@ public final class SignupRepository {
 
     /** The row a new signup will be, without its id: what we write, and the defaults of a new signup. */
     public SignupRecord newSignup(DSLContext db, String waitlist, SignupRequest request, String referralCode,
-                                  ReferredBy referral, OffsetDateTime at) {
+                                  ReferredBy referral, ConsentRecord consent, OffsetDateTime at) {
         var attribution = request.attribution();
         OffsetDateTime now = at.truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps, so the record equals the row
         SignupRecord signup = db.newRecord(SIGNUP);
@@ -70,6 +70,9 @@ public final class SignupRepository {
         signup.setUtmContent(attribution.utmContent().orElse(null));
         signup.setReferrer(attribution.referrer().orElse(null));
         signup.setLandingPage(attribution.landingPage().orElse(null));
+        signup.setConsentVersion(consent.version().orElse(null));
+        signup.setConsentOrigin(consent.origin().orElse(null));
+        signup.setClientAddressHash(consent.addressHash().orElse(null));
         signup.setCreatedAt(now);
         signup.setLastMailedAt(now);
         signup.setConfirmedReferrals(0);
@@ -83,15 +86,10 @@ public final class SignupRepository {
      * whole and stays locked by this transaction: no second round trip to read it.
      */
     public Optional<SignupRecord> insertIfNew(DSLContext tx, String waitlist, SignupRequest request,
-                                              String referralCode, ReferredBy referral, OffsetDateTime at) {
-        SignupRecord signup = newSignup(tx, waitlist, request, referralCode, referral, at);
-        Optional<Long> id = INSERT_IF_NEW.returningLong(tx,
-                signup.getWaitlist(), signup.getEmail(), signup.getEmailKey(), signup.getName(), signup.getCompany(),
-                signup.getRole(), signup.getCustomFields().data(), signup.getConsent(), signup.getReferralCode(),
-                signup.getReferredBy(), signup.getReferralNotCredited(), signup.getClientNetworkHash(),
-                signup.getUtmSource(), signup.getUtmMedium(), signup.getUtmCampaign(), signup.getUtmTerm(),
-                signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
-                signup.getCreatedAt(), signup.getLastMailedAt());
+                                              String referralCode, ReferredBy referral, ConsentRecord consent,
+                                              OffsetDateTime at) {
+        SignupRecord signup = newSignup(tx, waitlist, request, referralCode, referral, consent, at);
+        Optional<Long> id = INSERT_IF_NEW.returningLong(tx, signupColumns(signup));
         return id.map(newId -> {
             signup.setId(newId);
             signup.changed(false);
@@ -101,7 +99,7 @@ public final class SignupRepository {
 
     /*
      * The hottest statement of a launch spike, as fixed SQL run with plain JDBC: jOOQ's DSL
-     * rebuilt and rendered this 21-column insert for every signup, and mapping "returning *"
+     * rebuilt and rendered this 24-column insert for every signup, and mapping "returning *"
      * read the result's metadata each time; together several times PostgreSQL's own share of
      * the statement (JFR, SignupSteadySimulation at 200/s). InsertIfNewTest checks that the
      * record built above equals the row as stored.
@@ -111,8 +109,8 @@ public final class SignupRepository {
             insert into signup (waitlist, email, email_key, name, company, role, custom_fields, consent,
                                 referral_code, referred_by, referral_not_credited, client_network_hash,
                                 utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_page,
-                                created_at, last_mailed_at)
-            values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                consent_version, consent_origin, client_address_hash, created_at, last_mailed_at)
+            values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict do nothing
             returning id""");
 
@@ -126,7 +124,8 @@ public final class SignupRepository {
      */
     public boolean insertIfNewWithEmail(GroupCommit newSignups, SignupRecord signup, OutgoingEmail email,
                                         String messageId, OffsetDateTime queuedAt) {
-        return newSignups.execute(parameters(signupColumns(signup), emailColumns(email, messageId, queuedAt))) == 1;
+        return newSignups.execute(parameters(new Object[]{signup.getId()}, signupColumns(signup),
+                emailColumns(email, messageId, queuedAt))) == 1;
     }
 
     /**
@@ -137,16 +136,19 @@ public final class SignupRepository {
     public boolean insertIfNewWithEmail(GroupCommit newSignups, SignupRecord signup, OutgoingEmail email,
                                         String messageId, OffsetDateTime queuedAt, WebhookEvents.Prepared event) {
         Object[] webhooks = {event.type(), event.payload(), queuedAt, queuedAt, event.endpoints()};
-        return newSignups.execute(parameters(signupColumns(signup), webhooks, emailColumns(email, messageId, queuedAt))) == 1;
+        return newSignups.execute(parameters(new Object[]{signup.getId()}, signupColumns(signup), webhooks,
+                emailColumns(email, messageId, queuedAt))) == 1;
     }
 
+    /** The values of every signup insert's columns, id aside, in the statements' order. */
     private static Object[] signupColumns(SignupRecord signup) {
         return new Object[]{
-                signup.getId(), signup.getWaitlist(), signup.getEmail(), signup.getEmailKey(), signup.getName(),
+                signup.getWaitlist(), signup.getEmail(), signup.getEmailKey(), signup.getName(),
                 signup.getCompany(), signup.getRole(), signup.getCustomFields().data(), signup.getConsent(),
                 signup.getReferralCode(), signup.getReferredBy(), signup.getReferralNotCredited(),
                 signup.getClientNetworkHash(), signup.getUtmSource(), signup.getUtmMedium(), signup.getUtmCampaign(),
                 signup.getUtmTerm(), signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
+                signup.getConsentVersion(), signup.getConsentOrigin(), signup.getClientAddressHash(),
                 signup.getCreatedAt(), signup.getLastMailedAt()};
     }
 
@@ -173,9 +175,10 @@ public final class SignupRepository {
                 insert into signup (id, waitlist, email, email_key, name, company, role, custom_fields, consent,
                                     referral_code, referred_by, referral_not_credited, client_network_hash,
                                     utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                                    landing_page, created_at, last_mailed_at)
+                                    landing_page, consent_version, consent_origin, client_address_hash,
+                                    created_at, last_mailed_at)
                 overriding system value
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict do nothing
                 returning id)
             insert into outbox_email (message_id, kind, signup_id, sender, recipient, reply_to,
@@ -192,9 +195,10 @@ public final class SignupRepository {
                 insert into signup (id, waitlist, email, email_key, name, company, role, custom_fields, consent,
                                     referral_code, referred_by, referral_not_credited, client_network_hash,
                                     utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                                    landing_page, created_at, last_mailed_at)
+                                    landing_page, consent_version, consent_origin, client_address_hash,
+                                    created_at, last_mailed_at)
                 overriding system value
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict do nothing
                 returning id),
             new_webhooks as (

@@ -68,6 +68,7 @@ public final class SignupService implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final SignupIds ids;
     private final GroupCommit newSignups;
+    private final ConsentRecord.Hasher consentHasher;
     private final WebhookEvents webhooks;
     /** The signup statement with signup.created's deliveries, when an endpoint listens for them. */
     private final Optional<GroupCommit> newSignupsWithWebhooks;
@@ -90,7 +91,9 @@ public final class SignupService implements AutoCloseable {
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
                          Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups,
-                         WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks) {
+                         WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks,
+                         ConsentRecord.Hasher consentHasher) {
+        this.consentHasher = consentHasher;
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -113,9 +116,10 @@ public final class SignupService implements AutoCloseable {
      * (confirmation or status link) unless a mail went out within the cooldown. The caller
      * learns nothing about which case it was: that is the no-enumeration promise.
      */
-    public void signUp(Waitlist waitlist, SignupRequest request, ClientAddress client) {
+    public void signUp(Waitlist waitlist, SignupRequest request, ClientAddress client, Optional<String> origin) {
         long started = System.nanoTime();
         Optional<String> networkHash = referralGuard.networkHash(client);
+        ConsentRecord consent = new ConsentRecord(waitlist.consentVersion(), origin, consentHasher.addressHash(client));
         OffsetDateTime now = now();
         Optional<ReferralGuard.Referrer> referrer = request.referralCode()
                 .flatMap(code -> signups.referrerByCode(db, waitlist.slug(), code));
@@ -125,24 +129,24 @@ public final class SignupService implements AutoCloseable {
                 .orElse(null);
         SignupRepository.ReferredBy referredBy = new SignupRepository.ReferredBy(
                 referrer.map(ReferralGuard.Referrer::id).orElse(null), notCredited, networkHash.orElse(null));
-        Optional<Outcome> joined = joinInOneStatement(waitlist, request, referredBy, now);
+        Optional<Outcome> joined = joinInOneStatement(waitlist, request, referredBy, consent, now);
         if (joined.isEmpty() && signups.isOnTheList(db, waitlist.slug(), request.email().key())) {
             // Already on the list: nothing here is a lead, at most a reminder. It is written after
             // the answer, so that a repeat costs the answer no more than a new signup does (see
             // RepeatSignupPadding); if the process dies first, the reminder is not sent and the
             // person can sign up again.
-            reminders.execute(() -> remindInBackground(waitlist, request, referredBy, now));
+            reminders.execute(() -> remindInBackground(waitlist, request, referredBy, consent, now));
             repeatPadding.padRepeat(waitlist.slug(), started);
             return;
         }
-        Outcome outcome = joined.orElseGet(() -> signUpInTransaction(waitlist, request, referredBy, now));
+        Outcome outcome = joined.orElseGet(() -> signUpInTransaction(waitlist, request, referredBy, consent, now));
         record(outcome, waitlist, started);
     }
 
     private void remindInBackground(Waitlist waitlist, SignupRequest request, SignupRepository.ReferredBy referredBy,
-                                    OffsetDateTime now) {
+                                    ConsentRecord consent, OffsetDateTime now) {
         try {
-            record(signUpInTransaction(waitlist, request, referredBy, now), waitlist, System.nanoTime());
+            record(signUpInTransaction(waitlist, request, referredBy, consent, now), waitlist, System.nanoTime());
         } catch (RuntimeException failed) {
             // the person was told "check your inbox"; without the reminder they sign up again
             log.warn("repeat signup on waitlist {}: reminder not written ({})", waitlist.slug(),
@@ -172,11 +176,12 @@ public final class SignupService implements AutoCloseable {
      * or the address is already on the list; nothing was written then.
      */
     private Optional<Outcome> joinInOneStatement(Waitlist waitlist, SignupRequest request,
-                                                 SignupRepository.ReferredBy referredBy, OffsetDateTime now) {
+                                                 SignupRepository.ReferredBy referredBy, ConsentRecord consent,
+                                                 OffsetDateTime now) {
         if (!waitlist.confirmationRequired()) {
             return Optional.empty();
         }
-        SignupRecord signup = signups.newSignup(db, waitlist.slug(), request, referralCode(), referredBy, now);
+        SignupRecord signup = signups.newSignup(db, waitlist.slug(), request, referralCode(), referredBy, consent, now);
         signup.setId(ids.next());
         Optional<WebhookEvents.Prepared> created = webhooks.signupCreated(signup);
         boolean inserted = created.isPresent() && newSignupsWithWebhooks.isPresent()
@@ -193,12 +198,12 @@ public final class SignupService implements AutoCloseable {
 
     /** Everything else: a waitlist without opt-in, a repeat signup, a referral code that collided. */
     private Outcome signUpInTransaction(Waitlist waitlist, SignupRequest request,
-                                        SignupRepository.ReferredBy referredBy, OffsetDateTime now) {
+                                        SignupRepository.ReferredBy referredBy, ConsentRecord consent, OffsetDateTime now) {
         return db.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
             for (int attempt = 0; attempt < 3; attempt++) {
                 Optional<SignupRecord> inserted = signups.insertIfNew(tx, waitlist.slug(), request, referralCode(),
-                        referredBy, now);
+                        referredBy, consent, now);
                 if (inserted.isPresent()) {
                     welcomeNewSignup(tx, waitlist, inserted.get(), now);
                     log.info("signup {} joined waitlist {}", inserted.get().getId(), waitlist.slug());

@@ -28,6 +28,10 @@ class PersonExportTest {
     static final LaunchlineExtension stack = LaunchlineExtension.with(() -> {
         Map<String, String> env = new HashMap<>(AdminClient.TRUSTING_LOCALHOST);
         env.put("REFERRAL_SAME_IP_WINDOW_HOURS", "0"); // every request here comes from one address
+        env.put("FUNNELS", """
+                {"waitlists": [{"slug": "launch", "name": "Rocket", "public_url": "https://rocket.test/",
+                                "consent_version": "privacy-2026-11"}],
+                 "forms": [{"slug": "contact", "recipients": ["sales@rocket.test"]}]}""");
         return env;
     });
     private static AdminClient admin;
@@ -54,6 +58,12 @@ class PersonExportTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Cache-Control")).isEqualTo("no-store");
         JsonNode export = response.json();
+        JsonNode consent = export.at("/signups/0/consent");
+        assertThat(consent.get("given").asBoolean()).isTrue();
+        assertThat(consent.get("version").asText()).isEqualTo("privacy-2026-11");
+        assertThat(consent.get("origin").asText()).isEqualTo("https://rocket.test");
+        assertThat(consent.get("address_hash").asText()).matches("[0-9a-f]{64}").doesNotContain("198.51");
+        assertThat(consent.get("confirmed_at").asText()).isNotBlank();
         JsonNode signup = export.at("/signups/0");
         assertThat(signup.at("/signup/email").asText()).isEqualTo("ada@export.test");
         assertThat(signup.at("/signup/status").asText()).isEqualTo("confirmed");
@@ -109,9 +119,11 @@ class PersonExportTest {
 
     private static String signUpAndConfirm(String email, String referralCode) {
         String body = referralCode == null
-                ? "{\"email\": \"" + email + "\"}"
-                : "{\"email\": \"" + email + "\", \"referral_code\": \"" + referralCode + "\"}";
-        assertThat(stack.http().postJson("/api/v1/waitlists/launch/signups", body).status()).isEqualTo(202);
+                ? "{\"email\": \"" + email + "\", \"consent\": true}"
+                : "{\"email\": \"" + email + "\", \"consent\": true, \"referral_code\": \"" + referralCode + "\"}";
+        // from the landing page, as a browser sends it: Origin set, the client's address from the edge
+        assertThat(stack.http().postJson("/api/v1/waitlists/launch/signups", body, "Origin", "https://rocket.test",
+                "CF-Connecting-IP", AdminClient.freshIp()).status()).isEqualTo(202);
         String confirm = link(stack.awaitMailTo(email, "Confirm your spot"), "/confirm");
         assertThat(stack.http().postForm("/confirm", "token=" + confirm.replaceAll(".*token=", "")).status()).isEqualTo(200);
         return link(stack.awaitMailTo(email, "You're #"), "/status").replaceAll(".*token=", "");

@@ -110,6 +110,16 @@ class ConfigTest {
         assertThat(error.problems()).singleElement().asString().contains("allowed_origins");
     }
 
+    @Test
+    void a_consent_version_that_is_not_a_short_label_is_refused() {
+        Map<String, String> env = new HashMap<>(Map.of("APP_ENV", "test", "FUNNELS", """
+                {"waitlists": [{"slug": "w", "public_url": "https://w.test/", "consent_version": "I agree to everything"}]}
+                """));
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).singleElement().asString().contains("consent_version", "privacy-2026-11");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "jdbc:postgresql://launchline:SECRET-in-url@db.internal:5432/launchline",

@@ -29,11 +29,12 @@ class InsertIfNewTest {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
 
             SignupRecord built = stack.db().transactionResult(configuration -> signups.insertIfNew(configuration.dsl(),
-                    "launch", request, "code123abc", new SignupRepository.ReferredBy(null, "self_referral", "hash"), now)
+                    "launch", request, "code123abc", new SignupRepository.ReferredBy(null, "self_referral", "hash"),
+                    new ConsentRecord(Optional.of("privacy-v2"), Optional.of("https://rocket.test"), Optional.of("addr-hash")), now)
                     .orElseThrow());
             Optional<SignupRecord> duplicate = stack.db().transactionResult(configuration -> signups.insertIfNew(
                     configuration.dsl(), "launch", request, "code456def",
-                    new SignupRepository.ReferredBy(null, null, null), now));
+                    new SignupRepository.ReferredBy(null, null, null), ConsentRecord.NONE, now));
             SignupRecord stored = stack.db().selectFrom(SIGNUP).where(SIGNUP.ID.eq(built.getId())).fetchSingle();
 
             assertThat(built.intoMap()).isEqualTo(stored.intoMap());
