@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class WebhookEvents {
         this.clock = clock;
         for (WebhookEvent event : WebhookEvent.values()) {
             endpointsByEvent.put(event, endpoints.stream().filter(e -> e.events().contains(event)).toList());
-            endpointsByFunnel.put(event, new HashMap<>());
+            endpointsByFunnel.put(event, new ConcurrentHashMap<>()); // filled by request threads as funnels are seen
         }
     }
 

@@ -14,7 +14,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,7 +133,7 @@ public final class WebhookSender implements AutoCloseable {
         return repository.claim(busy, leaseUntil);
     }
 
-    /** Sends one delivery and records the outcome. Public for tests that deliver by hand. */
+    /** Sends one delivery and records the outcome. */
     void deliver(WebhookRepository.Claimed delivery) {
         WebhookEndpoint endpoint = endpoints.get(delivery.endpoint());
         if (endpoint == null) {
@@ -236,9 +235,5 @@ public final class WebhookSender implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         http.close();
-    }
-
-    List<WebhookEndpoint> endpoints() {
-        return List.copyOf(endpoints.values());
     }
 }
