@@ -90,6 +90,7 @@ import dev.launchline.waitlist.Waitlists;
 import dev.launchline.webhook.WebhookEvent;
 import dev.launchline.webhook.WebhookEvents;
 import dev.launchline.webhook.WebhookRepository;
+import dev.launchline.webhook.WebhookRetention;
 import dev.launchline.webhook.WebhookSender;
 import io.javalin.Javalin;
 import jakarta.mail.internet.InternetAddress;
@@ -107,7 +108,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -312,8 +315,11 @@ public final class Launchline implements AutoCloseable {
 
         workers.forEach(OutboxWorker::start);
         webhookSender.ifPresent(WebhookSender::start);
-        botSettings.unconfirmedRetention().ifPresent(retention -> lifecycle.onClose("housekeeping", startHousekeeping(
-                new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock), errorTracking)::shutdownNow));
+        Map<String, Runnable> chores = new LinkedHashMap<>();
+        botSettings.unconfirmedRetention().ifPresent(retention -> chores.put("purge-unconfirmed",
+                new UnconfirmedSignupPurge(database.dsl(), new SignupRepository(), retention, clock)::purge));
+        chores.put("webhook-retention", new WebhookRetention(webhookDeliveries, config.webhooks().retention()));
+        lifecycle.onClose("housekeeping", startHousekeeping(chores, errorTracking)::shutdownNow);
         return new Launchline(lifecycle, http, database, devMail, redisRateLimiter, botDrops, metrics);
     }
 
@@ -384,23 +390,24 @@ public final class Launchline implements AutoCloseable {
     }
 
     /**
-     * Background chores on one daemon thread: the purge of unconfirmed signups, hourly, the first
-     * a minute after start. A failed run (database down) is logged and tried again next hour.
+     * Background chores on one daemon thread (the purge of unconfirmed signups, the retention of
+     * delivered webhooks), hourly, the first a minute after start. A failed run (database down)
+     * is logged and tried again next hour.
      */
-    private static ScheduledExecutorService startHousekeeping(UnconfirmedSignupPurge purge, ErrorTracking errorTracking) {
+    private static ScheduledExecutorService startHousekeeping(Map<String, Runnable> chores, ErrorTracking errorTracking) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "housekeeping");
             thread.setDaemon(true);
             return thread;
         });
-        housekeeping.scheduleWithFixedDelay(() -> {
+        chores.forEach((name, chore) -> housekeeping.scheduleWithFixedDelay(() -> {
             try {
-                purge.purge();
+                chore.run();
             } catch (RuntimeException failed) {
-                log.warn("purge of unconfirmed signups failed; retrying in an hour: {}", failed.toString());
-                errorTracking.backgroundFailed(failed, "purge-unconfirmed");
+                log.warn("{} failed; retrying in an hour: {}", name, failed.toString());
+                errorTracking.backgroundFailed(failed, name);
             }
-        }, 1, 60, TimeUnit.MINUTES);
+        }, 1, 60, TimeUnit.MINUTES));
         return housekeeping;
     }
 

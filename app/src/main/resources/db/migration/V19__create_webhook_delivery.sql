@@ -30,6 +30,8 @@ create table webhook_delivery (
 create index webhook_delivery_due_idx on webhook_delivery (next_attempt_at) where status = 'pending';
 -- The admin API lists dead letters and replays them; they are few.
 create index webhook_delivery_dead_idx on webhook_delivery (endpoint, id) where status = 'dead';
+-- Housekeeping deletes delivered rows past WEBHOOK_RETENTION_DAYS, oldest first.
+create index webhook_delivery_delivered_idx on webhook_delivery (delivered_at) where status = 'delivered';
 -- Erasure finds a person's deliveries through these (the foreign keys' cascades).
 create index webhook_delivery_signup_idx on webhook_delivery (signup_id) where signup_id is not null;
 create index webhook_delivery_lead_idx on webhook_delivery (lead_id) where lead_id is not null;

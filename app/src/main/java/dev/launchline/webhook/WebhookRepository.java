@@ -167,6 +167,21 @@ public final class WebhookRepository {
                 .execute();
     }
 
+    /**
+     * Deletes up to {@code limit} deliveries delivered before {@code cutoff}, payloads and all;
+     * returns how many. Small batches keep each delete's locks and WAL short.
+     */
+    public int deleteDeliveredBefore(OffsetDateTime cutoff, int limit) {
+        var batch = db.select(WEBHOOK_DELIVERY.ID)
+                .from(WEBHOOK_DELIVERY)
+                .where(WEBHOOK_DELIVERY.STATUS.eq(DELIVERED))
+                .and(WEBHOOK_DELIVERY.DELIVERED_AT.lt(cutoff))
+                .limit(limit);
+        return db.deleteFrom(WEBHOOK_DELIVERY)
+                .where(WEBHOOK_DELIVERY.ID.in(batch))
+                .execute();
+    }
+
     /** Pending and dead deliveries per endpoint, from the partial indexes. */
     public List<Backlog> backlog(Collection<String> endpoints) {
         var pending = WEBHOOK_DELIVERY.STATUS.eq(PENDING);

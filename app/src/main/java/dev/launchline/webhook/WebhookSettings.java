@@ -36,15 +36,11 @@ import java.util.stream.Collectors;
  *                    every slot
  */
 public record WebhookSettings(List<WebhookEndpoint> endpoints, int concurrency, int perEndpoint, int maxAttempts,
-                              Duration retryBase, Duration retryMax, Duration timeout, Duration pollInterval) {
+                              Duration retryBase, Duration retryMax, Duration timeout, Duration pollInterval,
+                              Duration retention) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]{0,99}");
-
-    public static WebhookSettings none() {
-        return new WebhookSettings(List.of(), 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1));
-    }
 
     record EndpointJson(String id, String url, List<String> events, List<String> waitlists, List<String> forms,
                         @JsonProperty("secret_env") String secretEnv) {
@@ -63,7 +59,9 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, int concurrency, 
                 Duration.ofMillis(env.integer("WEBHOOK_RETRY_BASE_MS", 5_000, 10, 3_600_000)),
                 Duration.ofMillis(env.integer("WEBHOOK_RETRY_MAX_MS", 6 * 3_600_000, 10, 86_400_000)),
                 Duration.ofMillis(env.integer("WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000)),
-                Duration.ofMillis(env.integer("WEBHOOK_POLL_INTERVAL_MS", 1_000, 10, 600_000)));
+                Duration.ofMillis(env.integer("WEBHOOK_POLL_INTERVAL_MS", 1_000, 10, 600_000)),
+                // delivered payloads hold personal data: kept for looking into a receiver's complaint, not for ever
+                Duration.ofDays(env.integer("WEBHOOK_RETENTION_DAYS", 30, 1, 3650)));
     }
 
     private record Source(String variable, String text) {

@@ -251,6 +251,32 @@ class WebhookTest {
         assertThat(await("person.erased", hal).get("waitlist").asText()).isEqualTo("launch");
     }
 
+    @Test
+    void delivered_payloads_are_deleted_once_the_retention_has_passed_and_owed_ones_stay() {
+        var longAgo = java.time.OffsetDateTime.now().minusDays(31);
+        long old = stored("delivered", longAgo);
+        long owed = stored("dead", null);
+        long recent = stored("delivered", java.time.OffsetDateTime.now().minusDays(29));
+
+        new WebhookRetention(new WebhookRepository(stack.db(), java.time.Clock.systemUTC()), Duration.ofDays(30)).run();
+
+        assertThat(stack.db().fetchCount(WEBHOOK_DELIVERY, WEBHOOK_DELIVERY.ID.eq(old))).isZero();
+        assertThat(stack.db().fetchCount(WEBHOOK_DELIVERY, WEBHOOK_DELIVERY.ID.in(owed, recent))).isEqualTo(2);
+    }
+
+    /** A delivery row already past the sender (not pending): it does not race the running one. */
+    private static long stored(String status, java.time.OffsetDateTime deliveredAt) {
+        return stack.db().insertInto(WEBHOOK_DELIVERY)
+                .set(WEBHOOK_DELIVERY.MESSAGE_ID, "msg_retention_" + System.nanoTime())
+                .set(WEBHOOK_DELIVERY.ENDPOINT, "crm")
+                .set(WEBHOOK_DELIVERY.EVENT_TYPE, "lead.created")
+                .set(WEBHOOK_DELIVERY.PAYLOAD, org.jooq.JSON.valueOf("{\"data\": {\"email\": \"old@webhooks.test\"}}"))
+                .set(WEBHOOK_DELIVERY.STATUS, status)
+                .set(WEBHOOK_DELIVERY.DELIVERED_AT, deliveredAt)
+                .returning(WEBHOOK_DELIVERY.ID)
+                .fetchSingle(WEBHOOK_DELIVERY.ID);
+    }
+
     // --- helpers ---
 
     private static String signUpAndConfirm(String email, String referralCode) {
