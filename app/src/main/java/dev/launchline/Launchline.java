@@ -46,6 +46,9 @@ import dev.launchline.http.OverloadShedding;
 import dev.launchline.http.Pages;
 import dev.launchline.http.Routes;
 import dev.launchline.lead.LeadHandler;
+import dev.launchline.leaderboard.LeaderboardHandler;
+import dev.launchline.leaderboard.LeaderboardRepository;
+import dev.launchline.leaderboard.Leaderboards;
 import dev.launchline.lead.LeadRepository;
 import dev.launchline.lead.LeadSearchRepository;
 import dev.launchline.lead.LeadService;
@@ -217,9 +220,12 @@ public final class Launchline implements AutoCloseable {
         // a launch spike's new signups, committed together: see GroupCommit for why and what it measured
         GroupCommit newSignups = lifecycle.started("signup group commit", new GroupCommit("new_signup", database.dsl(),
                 SignupRepository.INSERT_IF_NEW_WITH_EMAIL, 2, metrics.registry()));
+        // each waitlist's board of top referrers, read at most once per its cache period
+        Leaderboards leaderboards = new Leaderboards(database.dsl(), new LeaderboardRepository(),
+                config.funnels().waitlists(), System::nanoTime);
         SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
                 outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups));
+                funnelMetrics, newSignups, leaderboards));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                 config.mailFrom(), mailQueued, clock, funnelMetrics);
 
@@ -246,9 +252,10 @@ public final class Launchline implements AutoCloseable {
                 new MetricsHandler(metrics, config.metricsTokens(), config.environment().allowsEmbeddedDefaults()).routes(),
                 ApiDescription.load().routes(),
                 new WaitlistRoutes(new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits, bots),
-                        new EmailLinkHandler(signups, pages),
+                        new EmailLinkHandler(signups, pages, leaderboards),
                         new WaitlistRoutes.Guards(origins.waitlistSignups(), origins.anyFunnel(), perClient.signups(),
                                 perClient.emailLinks(), perClient.statusLookups())),
+                new LeaderboardHandler(leaderboards).routes(origins.waitlistSignups(), perClient.statusLookups()),
                 new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl(), submissionLimits, bots)
                         .routes(origins.formSubmissions(), perClient.formSubmissions()),
                 formTokenHandler.routes(origins.anyFunnel()),

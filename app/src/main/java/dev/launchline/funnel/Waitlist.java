@@ -11,6 +11,7 @@ import java.util.Set;
  * @param referralBoost        places a signup moves up per confirmed referral
  * @param foldGmailDots        treat j.o.e@gmail.com and joe+x@gmail.com as joe@gmail.com
  * @param allowedOrigins       browser origins besides the public URL's that may post to it
+ * @param leaderboard          the public board of top referrers; empty (the default) when off
  */
 public record Waitlist(
         String slug,
@@ -22,7 +23,8 @@ public record Waitlist(
         Optional<URI> redirectAfterSignup,
         Optional<URI> redirectAfterConfirm,
         boolean foldGmailDots,
-        Set<String> allowedOrigins) {
+        Set<String> allowedOrigins,
+        Optional<Leaderboard> leaderboard) {
 
     public String referralLink(String referralCode) {
         String base = publicUrl.toString();

@@ -67,6 +67,7 @@ public final class SignupRepository {
         signup.setUtmContent(attribution.utmContent().orElse(null));
         signup.setReferrer(attribution.referrer().orElse(null));
         signup.setLandingPage(attribution.landingPage().orElse(null));
+        signup.setLeaderboardName(request.leaderboardName().orElse(null));
         signup.setCreatedAt(now);
         signup.setLastMailedAt(now);
         signup.setConfirmedReferrals(0);
@@ -87,7 +88,7 @@ public final class SignupRepository {
                 signup.getRole(), signup.getCustomFields().data(), signup.getConsent(), signup.getReferralCode(),
                 signup.getReferredBy(), signup.getReferralNotCredited(), signup.getClientNetworkHash(),
                 signup.getUtmSource(), signup.getUtmMedium(), signup.getUtmCampaign(), signup.getUtmTerm(),
-                signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
+                signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(), signup.getLeaderboardName(),
                 signup.getCreatedAt(), signup.getLastMailedAt());
         return id.map(newId -> {
             signup.setId(newId);
@@ -98,7 +99,7 @@ public final class SignupRepository {
 
     /*
      * The hottest statement of a launch spike, as fixed SQL run with plain JDBC: jOOQ's DSL
-     * rebuilt and rendered this 21-column insert for every signup, and mapping "returning *"
+     * rebuilt and rendered this 22-column insert for every signup, and mapping "returning *"
      * read the result's metadata each time; together several times PostgreSQL's own share of
      * the statement (JFR, SignupSteadySimulation at 200/s). InsertIfNewTest checks that the
      * record built above equals the row as stored.
@@ -108,8 +109,8 @@ public final class SignupRepository {
             insert into signup (waitlist, email, email_key, name, company, role, custom_fields, consent,
                                 referral_code, referred_by, referral_not_credited, client_network_hash,
                                 utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_page,
-                                created_at, last_mailed_at)
-            values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                leaderboard_name, created_at, last_mailed_at)
+            values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict do nothing
             returning id""");
 
@@ -129,7 +130,7 @@ public final class SignupRepository {
                 signup.getReferralCode(), signup.getReferredBy(), signup.getReferralNotCredited(),
                 signup.getClientNetworkHash(), signup.getUtmSource(), signup.getUtmMedium(), signup.getUtmCampaign(),
                 signup.getUtmTerm(), signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
-                signup.getCreatedAt(), signup.getLastMailedAt(),
+                signup.getLeaderboardName(), signup.getCreatedAt(), signup.getLastMailedAt(),
                 messageId, email.kind(), email.sender(), email.recipient(), email.replyTo().orElse(null),
                 email.subject(), email.textBody(), email.htmlBody(), email.unsubscribeUrl().orElse(null),
                 email.templateData().orElse(null), queuedAt);
@@ -148,9 +149,9 @@ public final class SignupRepository {
                 insert into signup (id, waitlist, email, email_key, name, company, role, custom_fields, consent,
                                     referral_code, referred_by, referral_not_credited, client_network_hash,
                                     utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                                    landing_page, created_at, last_mailed_at)
+                                    landing_page, leaderboard_name, created_at, last_mailed_at)
                 overriding system value
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict do nothing
                 returning id)
             insert into outbox_email (message_id, kind, signup_id, sender, recipient, reply_to,

@@ -6,6 +6,7 @@ import dev.launchline.db.GroupCommit;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.edge.ClientAddress;
 import dev.launchline.http.ApiException;
+import dev.launchline.leaderboard.Leaderboards;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.metrics.FunnelMetrics;
 import dev.launchline.token.TokenSigner;
@@ -38,8 +39,10 @@ public final class SignupService implements AutoCloseable {
     public record Confirmation(Waitlist waitlist, boolean alreadyConfirmed, String statusUrl) {
     }
 
+    /** @param leaderboardRank the person's place on the waitlist's leaderboard; null when off or not on it */
     public record Status(String waitlist, String waitlistName, boolean confirmed, Integer position,
-                         int confirmedTotal, int referrals, String referralLink, boolean unsubscribed) {
+                         int confirmedTotal, int referrals, String referralLink, boolean unsubscribed,
+                         Integer leaderboardRank) {
     }
 
     private final DSLContext db;
@@ -56,6 +59,7 @@ public final class SignupService implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final SignupIds ids;
     private final GroupCommit newSignups;
+    private final Leaderboards leaderboards;
     private final RepeatSignupPadding repeatPadding = new RepeatSignupPadding();
     /**
      * Where a repeat signup's reminder is written, after its answer: a bounded queue, and past it
@@ -74,7 +78,8 @@ public final class SignupService implements AutoCloseable {
 
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
-                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups) {
+                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups,
+                         Leaderboards leaderboards) {
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -88,6 +93,7 @@ public final class SignupService implements AutoCloseable {
         this.metrics = metrics;
         this.ids = new SignupIds(db);
         this.newSignups = newSignups;
+        this.leaderboards = leaderboards;
     }
 
     /**
@@ -281,7 +287,8 @@ public final class SignupService implements AutoCloseable {
                 : null;
         return new Status(waitlist.slug(), waitlist.name(), confirmed, position,
                 signups.confirmedCount(db, waitlist.slug()), signup.getConfirmedReferrals(),
-                waitlist.referralLink(signup.getReferralCode()), signup.getUnsubscribedAt() != null);
+                waitlist.referralLink(signup.getReferralCode()), signup.getUnsubscribedAt() != null,
+                leaderboards.current(waitlist.slug()).flatMap(standings -> standings.rankOf(id)).orElse(null));
     }
 
     /** Stops all optional mail to this person; idempotent. */
