@@ -220,6 +220,17 @@ class OpenApiContractTest {
         }
 
         @Test
+        void the_leaderboard_shares_the_status_lookups_limit_per_client() {
+            String client = "198.51.100.77";
+            assertThat(contract.call("GET", "/api/v1/status?token=garbage").from(client).send().status()).isEqualTo(400);
+            assertThat(contract.call("GET", "/api/v1/waitlists/launch/leaderboard").from(client).send().status())
+                    .isEqualTo(200);
+            Http.Response refused = contract.call("GET", "/api/v1/waitlists/launch/leaderboard").from(client).send();
+            assertThat(refused.status()).isEqualTo(429); // RATE_LIMIT_STATUS_PER_IP is 2/1m here
+            assertThat(refused.header("Retry-After")).isNotBlank();
+        }
+
+        @Test
         void a_leaderboard_name_that_reads_as_an_address_gets_the_documented_error() {
             assertThat(contract.call("POST", "/api/v1/waitlists/launch/signups")
                     .json("{\"email\": \"" + unique("named") + "\", \"leaderboard_name\": \"win at spam.example\"}")
