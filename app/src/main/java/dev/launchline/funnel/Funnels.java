@@ -41,11 +41,12 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
         return forms.stream().filter(f -> f.slug().equals(slug)).findFirst();
     }
 
-    /** The dev default: one waitlist and one contact form, served by the service itself. */
+    /** The dev default: one waitlist (with a leaderboard, to try) and one contact form, served by the service itself. */
     public static Funnels devDefault(URI publicBaseUrl) {
         String base = publicBaseUrl.toString();
         Waitlist launch = new Waitlist("launch", "Launchline demo", URI.create(base + "/"), true,
-                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of(), Optional.empty());
+                Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of(),
+                Optional.of(new Leaderboard(Leaderboard.DEFAULT_SIZE, Duration.ofSeconds(Leaderboard.DEFAULT_CACHE_SECONDS))));
         ContactForm contact = new ContactForm("contact", "Talk to sales",
                 List.of("founders@launchline.localhost"), Set.of("budget"), Optional.empty(), true, Set.of());
         return new Funnels(List.of(launch), List.of(contact));
