@@ -12,7 +12,8 @@ import java.util.List;
 public record SignupView(
         long id, String waitlist, String status, String email, String name, String company, String role,
         JsonNode customFields, boolean consent, String referralCode, Long referredBy, int confirmedReferrals,
-        String leaderboardName, String utmSource, String utmMedium, String utmCampaign, String utmTerm, String utmContent,
+        String leaderboardName, String utmSource, String utmMedium, String utmCampaign, String utmTerm,
+        String utmContent,
         String referrer, String landingPage, OffsetDateTime createdAt, OffsetDateTime confirmedAt,
         OffsetDateTime invitedAt, OffsetDateTime unsubscribedAt, boolean test) {
 
@@ -27,8 +28,8 @@ public record SignupView(
                 SignupFilter.Status.of(row.getConfirmedAt(), row.getInvitedAt(), row.getUnsubscribedAt()).id(),
                 row.getEmail(), row.getName(), row.getCompany(), row.getRole(),
                 CsvExport.json(row.getCustomFields()), row.getConsent(), row.getReferralCode(), row.getReferredBy(),
-                row.getConfirmedReferrals(), row.getLeaderboardName(), row.getUtmSource(), row.getUtmMedium(), row.getUtmCampaign(),
-                row.getUtmTerm(), row.getUtmContent(), row.getReferrer(), row.getLandingPage(), row.getCreatedAt(),
+                row.getConfirmedReferrals(), row.getLeaderboardName(), row.getUtmSource(), row.getUtmMedium(),
+                row.getUtmCampaign(), row.getUtmTerm(), row.getUtmContent(), row.getReferrer(), row.getLandingPage(), row.getCreatedAt(),
                 row.getConfirmedAt(), row.getInvitedAt(), row.getUnsubscribedAt(), row.getIsTest());
     }
 

@@ -1,10 +1,9 @@
 package dev.launchline.leaderboard;
 
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One value read again once it is older than its time to live, by one request at a time: while

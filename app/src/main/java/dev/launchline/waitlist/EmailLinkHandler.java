@@ -61,7 +61,8 @@ public final class EmailLinkHandler {
         SignupService.Status status = service.status(SignupHandler.requiredToken(ctx));
         Map<String, Object> data = new HashMap<>();
         data.put("status", status);
-        // the same cached reading as the status JSON's rank above, and as the public board
+        // the cached reading the public board serves (and the rank came from, unless it was read again
+        // in between: then "(you)" is missing for one cache period at worst)
         leaderboards.current(status.waitlist()).ifPresent(standings -> data.put("leaderboard", Map.of(
                 "entries", standings.entries().stream().map(entry -> Map.of(
                         "rank", entry.rank(),
