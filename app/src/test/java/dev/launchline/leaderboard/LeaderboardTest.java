@@ -112,6 +112,15 @@ class LeaderboardTest {
     }
 
     @Test
+    void a_repeat_signup_does_not_change_the_name_chosen_the_first_time() {
+        assertThat(http.postJson("/api/v1/waitlists/launch/signups",
+                "{\"email\": \"ada@rocket-users.test\", \"leaderboard_name\": \"Someone Else\"}").status())
+                .isEqualTo(202);
+        assertThat(stack.db().fetchValue(SIGNUP.LEADERBOARD_NAME, SIGNUP.EMAIL.eq("ada@rocket-users.test")))
+                .isEqualTo("Ada L.");
+    }
+
+    @Test
     void the_board_may_be_cached_by_browsers_and_cdns_for_at_most_the_rest_of_the_period() {
         Http.Response board = http.request("GET", "/api/v1/waitlists/launch/leaderboard",
                 "Origin", "https://rocket.test");
