@@ -52,6 +52,9 @@ import dev.launchline.invite.InviteBatchRepository;
 import dev.launchline.invite.InviteBatches;
 import dev.launchline.invite.InviteHandler;
 import dev.launchline.lead.LeadHandler;
+import dev.launchline.leaderboard.LeaderboardHandler;
+import dev.launchline.leaderboard.LeaderboardRepository;
+import dev.launchline.leaderboard.Leaderboards;
 import dev.launchline.lead.LeadRepository;
 import dev.launchline.lead.LeadSearchRepository;
 import dev.launchline.lead.LeadService;
@@ -242,6 +245,9 @@ public final class Launchline implements AutoCloseable {
         // a launch spike's new signups, committed together: see GroupCommit for why and what it measured
         GroupCommit newSignups = lifecycle.started("signup group commit", new GroupCommit("new_signup", database.dsl(),
                 SignupRepository.INSERT_IF_NEW_WITH_EMAIL, 2, metrics.registry()));
+        // each waitlist's board of top referrers, read at most once per its cache period
+        Leaderboards leaderboards = new Leaderboards(database.dsl(), new LeaderboardRepository(),
+                config.funnels().waitlists(), System::nanoTime);
         // and, when an endpoint listens for signup.created, the same statement with its deliveries
         Optional<GroupCommit> newSignupsWithWebhooks = !webhooks.anyoneHears(WebhookEvent.SIGNUP_CREATED) ? Optional.empty()
                 : Optional.of(lifecycle.started("signup group commit with webhooks", new GroupCommit(
@@ -249,7 +255,7 @@ public final class Launchline implements AutoCloseable {
                         2, metrics.registry())));
         SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
                 outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks, new ConsentRecord.Hasher(signingKey)));
+                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks, new ConsentRecord.Hasher(signingKey), leaderboards));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                 config.mailFrom(), mailQueued, clock, funnelMetrics, webhooks);
 
@@ -276,9 +282,10 @@ public final class Launchline implements AutoCloseable {
                 new MetricsHandler(metrics, config.metricsTokens(), config.environment().allowsEmbeddedDefaults()).routes(),
                 ApiDescription.load().routes(),
                 new WaitlistRoutes(new SignupHandler(signups, waitlists, config.publicBaseUrl(), submissionLimits, bots),
-                        new EmailLinkHandler(signups, pages),
+                        new EmailLinkHandler(signups, pages, leaderboards),
                         new WaitlistRoutes.Guards(origins.waitlistSignups(), origins.anyFunnel(), perClient.signups(),
                                 perClient.emailLinks(), perClient.statusLookups())),
+                new LeaderboardHandler(leaderboards).routes(origins.waitlistSignups(), perClient.statusLookups()),
                 new LeadHandler(leads, config.funnels().forms(), config.publicBaseUrl(), submissionLimits, bots)
                         .routes(origins.formSubmissions(), perClient.formSubmissions()),
                 formTokenHandler.routes(origins.anyFunnel()),

@@ -77,6 +77,24 @@ class BadInputTest {
             assertThat(stack.db().fetchValue(SIGNUP.NAME, SIGNUP.EMAIL.eq(email))).isEqualTo(value.strip());
             stack.db().deleteFrom(SIGNUP).where(SIGNUP.EMAIL.eq(email)).execute();
         }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("dev.launchline.BadInputTest#badLeaderboardNames")
+        void a_leaderboard_name_that_is_not_a_plain_name_is_refused_naming_the_field(String name, String value) {
+            Http.Response response = stack.http().postJson("/api/v1/waitlists/launch/signups",
+                    "{\"email\": \"a@b.test\", \"leaderboard_name\": " + jsonString(value) + "}");
+            assertRefused(response, 422, "validation_failed");
+            assertThat(response.json().at("/error/fields/leaderboard_name").asText()).isNotBlank();
+        }
+    }
+
+    @Nested
+    class Leaderboards {
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("dev.launchline.BadInputTest#missingLeaderboards")
+        void a_waitlist_without_one_or_no_waitlist_at_all_is_a_404_in_the_error_shape(String slug) {
+            assertRefused(stack.http().get("/api/v1/waitlists/" + slug + "/leaderboard"), 404, "not_found");
+        }
     }
 
     @Nested
@@ -106,6 +124,24 @@ class BadInputTest {
             assertThat(status.status()).isEqualTo(400);
             assertThat(status.json().at("/error/code").asText()).isEqualTo("invalid_token");
         }
+    }
+
+    static Stream<Arguments> badLeaderboardNames() {
+        return Stream.of(
+                arguments("an email address", "ada@rocket.test"),
+                arguments("a fullwidth at sign", "ada＠rocket.test"),
+                arguments("a link", "https://spam.example/win"),
+                arguments("a bare domain", "cheap-pills.shop"),
+                arguments("www", "www.spam"),
+                arguments("too long", "n".repeat(41)),
+                arguments("a control character", "Ada\u0007"),
+                arguments("a right-to-left override", "\u202Eevil"),
+                arguments("a zero-width space to slip a domain past", "spam\u200B.shop\u200Bx"));
+    }
+
+    static Stream<String> missingLeaderboards() {
+        // "instant" exists and has no leaderboard; the answer must not tell the two apart
+        return Stream.of("instant", "no-such-waitlist", "%2e%2e");
     }
 
     static Stream<String> injections() {

@@ -42,6 +42,10 @@ class DatabaseOutageTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started))
                     .as("ten signups and ten readiness checks answered without waiting for the pool")
                     .isLessThan(Duration.ofSeconds(5));
+            // a leaderboard never read has nothing to show: the same honest 503
+            Http.Response board = stack.http().get("/api/v1/waitlists/launch/leaderboard");
+            assertThat(board.status()).as(board.body()).isEqualTo(503);
+            assertThat(board.json().at("/error/code").asText()).isEqualTo("service_unavailable");
             String scrape = stack.http().get("/metrics").body();
             assertThat(scrape).contains("launchline_database_unreachable{environment=\"test\"} 1.0");
             assertThat(scrape).containsPattern("launchline_database_failed_fast_total\\{environment=\"test\"} [1-9]");

@@ -12,7 +12,8 @@ import java.util.List;
 public record SignupView(
         long id, String waitlist, String status, String email, String name, String company, String role,
         JsonNode customFields, boolean consent, String referralCode, Long referredBy, int confirmedReferrals,
-        String utmSource, String utmMedium, String utmCampaign, String utmTerm, String utmContent,
+        String leaderboardName, String utmSource, String utmMedium, String utmCampaign, String utmTerm,
+        String utmContent,
         String referrer, String landingPage, OffsetDateTime createdAt, OffsetDateTime confirmedAt,
         OffsetDateTime invitedAt, OffsetDateTime unsubscribedAt, boolean test) {
 
@@ -20,15 +21,15 @@ public record SignupView(
             "id", "waitlist", "status", "email", "name", "company", "role", "custom_fields", "consent",
             "referral_code", "referred_by", "confirmed_referrals", "utm_source", "utm_medium", "utm_campaign",
             "utm_term", "utm_content", "referrer", "landing_page", "created_at", "confirmed_at", "invited_at",
-            "unsubscribed_at", "test");
+            "unsubscribed_at", "test", "leaderboard_name"); // new columns go last: exports read by position keep working
 
     static SignupView of(SignupRecord row) {
         return new SignupView(row.getId(), row.getWaitlist(),
                 SignupFilter.Status.of(row.getConfirmedAt(), row.getInvitedAt(), row.getUnsubscribedAt()).id(),
                 row.getEmail(), row.getName(), row.getCompany(), row.getRole(),
                 CsvExport.json(row.getCustomFields()), row.getConsent(), row.getReferralCode(), row.getReferredBy(),
-                row.getConfirmedReferrals(), row.getUtmSource(), row.getUtmMedium(), row.getUtmCampaign(),
-                row.getUtmTerm(), row.getUtmContent(), row.getReferrer(), row.getLandingPage(), row.getCreatedAt(),
+                row.getConfirmedReferrals(), row.getLeaderboardName(), row.getUtmSource(), row.getUtmMedium(),
+                row.getUtmCampaign(), row.getUtmTerm(), row.getUtmContent(), row.getReferrer(), row.getLandingPage(), row.getCreatedAt(),
                 row.getConfirmedAt(), row.getInvitedAt(), row.getUnsubscribedAt(), row.getIsTest());
     }
 
@@ -42,6 +43,6 @@ public record SignupView(
                 row.getUtmCampaign(), row.getUtmTerm(), row.getUtmContent(), row.getReferrer(), row.getLandingPage(),
                 CsvExport.text(row.getCreatedAt()), CsvExport.text(row.getConfirmedAt()),
                 CsvExport.text(row.getInvitedAt()), CsvExport.text(row.getUnsubscribedAt()),
-                String.valueOf(row.getIsTest()));
+                String.valueOf(row.getIsTest()), row.getLeaderboardName());
     }
 }

@@ -8,6 +8,7 @@ import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.email.EmailAddress;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -30,7 +31,7 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
     public static final Set<String> RESERVED_FIELDS = Set.of(
             "email", "name", "company", "role", "message", "consent", "referral_code", "ref",
             "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer",
-            "landing_page", "custom_fields", "form_token");
+            "landing_page", "custom_fields", "form_token", "leaderboard_name");
 
     public Optional<Waitlist> waitlist(String slug) {
         return waitlists.stream().filter(w -> w.slug().equals(slug)).findFirst();
@@ -40,12 +41,13 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
         return forms.stream().filter(f -> f.slug().equals(slug)).findFirst();
     }
 
-    /** The dev default: one waitlist and one contact form, served by the service itself. */
+    /** The dev default: one waitlist (with a leaderboard, to try) and one contact form, served by the service itself. */
     public static Funnels devDefault(URI publicBaseUrl) {
         String base = publicBaseUrl.toString();
         Waitlist launch = new Waitlist("launch", "Launchline demo", URI.create(base + "/"), true,
                 Set.of("team_size"), 5, Optional.empty(), Optional.empty(), false, Set.of(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                Optional.of(new Leaderboard(Leaderboard.DEFAULT_SIZE, Duration.ofSeconds(Leaderboard.DEFAULT_CACHE_SECONDS))));
         ContactForm contact = new ContactForm("contact", "Talk to sales",
                 List.of("founders@launchline.localhost"), Set.of("budget"), Optional.empty(), true, Set.of());
         return new Funnels(List.of(launch), List.of(contact));
@@ -62,7 +64,12 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             @JsonProperty("fold_gmail_dots") Boolean foldGmailDots,
             @JsonProperty("allowed_origins") List<String> allowedOrigins,
             @JsonProperty("invite_url") String inviteUrl,
-            @JsonProperty("consent_version") String consentVersion) {
+            @JsonProperty("consent_version") String consentVersion,
+
+            LeaderboardJson leaderboard) {
+    }
+
+    record LeaderboardJson(Integer size, @JsonProperty("cache_seconds") Integer cacheSeconds) {
     }
 
     record FormJson(
@@ -109,7 +116,9 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
                     Boolean.TRUE.equals(w.foldGmailDots()),
                     origins(w.allowedOrigins(), where, problems),
                     optionalUrl(w.inviteUrl(), where, "invite_url", problems),
-                    consentVersion(w.consentVersion(), where, problems)));
+                    consentVersion(w.consentVersion(), where, problems),
+
+                    leaderboard(w.leaderboard(), where, problems)));
         }
         List<ContactForm> forms = new ArrayList<>();
         Set<String> formSlugs = new HashSet<>();
@@ -136,6 +145,23 @@ public record Funnels(List<Waitlist> waitlists, List<ContactForm> forms) {
             problems.problem(variable, "defines no waitlist and no form");
         }
         return new Funnels(List.copyOf(waitlists), List.copyOf(forms));
+    }
+
+    /** Absent (or null) is off; {} is on with the defaults. */
+    private static Optional<Leaderboard> leaderboard(LeaderboardJson json, String where, EnvironmentVariables problems) {
+        if (json == null) {
+            return Optional.empty();
+        }
+        int size = json.size() == null ? Leaderboard.DEFAULT_SIZE : json.size();
+        if (size < 1 || size > Leaderboard.MAX_SIZE) {
+            problems.problem(where, "leaderboard.size must be from 1 to " + Leaderboard.MAX_SIZE);
+        }
+        int cacheSeconds = json.cacheSeconds() == null ? Leaderboard.DEFAULT_CACHE_SECONDS : json.cacheSeconds();
+        if (cacheSeconds < 1 || cacheSeconds > Leaderboard.MAX_CACHE_SECONDS) {
+            problems.problem(where, "leaderboard.cache_seconds must be from 1 to " + Leaderboard.MAX_CACHE_SECONDS
+                    + " (a short cache is what keeps a launch spike to one query per period)");
+        }
+        return Optional.of(new Leaderboard(size, Duration.ofSeconds(cacheSeconds)));
     }
 
     private static void checkSlug(String slug, Set<String> seen, String variable, String kind,

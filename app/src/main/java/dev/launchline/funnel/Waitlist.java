@@ -14,6 +14,7 @@ import java.util.Set;
  * @param consentVersion       names the consent wording the signup form shows; stored with each signup
  * @param inviteUrl            where an invite email sends the person (the product's sign-up page);
  *                             empty: the public URL. A signed invite token is appended as ?invite=TOKEN
+ * @param leaderboard          the public board of top referrers; empty (the default) when off
  */
 public record Waitlist(
         String slug,
@@ -27,7 +28,8 @@ public record Waitlist(
         boolean foldGmailDots,
         Set<String> allowedOrigins,
         Optional<URI> inviteUrl,
-        Optional<String> consentVersion) {
+        Optional<String> consentVersion,
+        Optional<Leaderboard> leaderboard) {
 
     public String referralLink(String referralCode) {
         String base = publicUrl.toString();

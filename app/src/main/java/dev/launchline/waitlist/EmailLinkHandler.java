@@ -4,10 +4,12 @@ import dev.launchline.http.ApiException;
 import dev.launchline.http.Fields;
 import dev.launchline.http.Pages;
 import dev.launchline.http.RequestBody;
+import dev.launchline.leaderboard.Leaderboards;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,10 +21,12 @@ import java.util.Set;
 public final class EmailLinkHandler {
     private final SignupService service;
     private final Pages pages;
+    private final Leaderboards leaderboards;
 
-    public EmailLinkHandler(SignupService service, Pages pages) {
+    public EmailLinkHandler(SignupService service, Pages pages, Leaderboards leaderboards) {
         this.service = service;
         this.pages = pages;
+        this.leaderboards = leaderboards;
     }
 
     /** GET /confirm?token= : a page whose button confirms. */
@@ -55,7 +59,18 @@ public final class EmailLinkHandler {
     /** GET /status?token= */
     public void statusPage(Context ctx) {
         SignupService.Status status = service.status(SignupHandler.requiredToken(ctx));
-        ctx.html(pages.render("status", "Your place in line", Map.of("status", status)));
+        Map<String, Object> data = new HashMap<>();
+        data.put("status", status);
+        // the cached reading the public board serves (and the rank came from, unless it was read again
+        // in between: then "(you)" is missing for one cache period at worst)
+        leaderboards.current(status.waitlist()).ifPresent(standings -> data.put("leaderboard", Map.of(
+                "entries", standings.entries().stream().map(entry -> Map.of(
+                        "rank", entry.rank(),
+                        "display_name", entry.displayName(),
+                        "referrals", entry.referrals(),
+                        "you", status.leaderboardRank() != null && status.leaderboardRank() == entry.rank())).toList(),
+                "empty", standings.entries().isEmpty())));
+        ctx.html(pages.render("status", "Your place in line", data));
     }
 
     /** GET /unsubscribe?token= : buttons to unsubscribe or to erase everything. */

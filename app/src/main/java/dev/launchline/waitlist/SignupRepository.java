@@ -70,6 +70,7 @@ public final class SignupRepository {
         signup.setUtmContent(attribution.utmContent().orElse(null));
         signup.setReferrer(attribution.referrer().orElse(null));
         signup.setLandingPage(attribution.landingPage().orElse(null));
+        signup.setLeaderboardName(request.leaderboardName().orElse(null));
         signup.setConsentVersion(consent.version().orElse(null));
         signup.setConsentOrigin(consent.origin().orElse(null));
         signup.setClientAddressHash(consent.addressHash().orElse(null));
@@ -99,7 +100,7 @@ public final class SignupRepository {
 
     /*
      * The hottest statement of a launch spike, as fixed SQL run with plain JDBC: jOOQ's DSL
-     * rebuilt and rendered this 24-column insert for every signup, and mapping "returning *"
+     * rebuilt and rendered this 25-column insert for every signup, and mapping "returning *"
      * read the result's metadata each time; together several times PostgreSQL's own share of
      * the statement (JFR, SignupSteadySimulation at 200/s). InsertIfNewTest checks that the
      * record built above equals the row as stored.
@@ -109,8 +110,9 @@ public final class SignupRepository {
             insert into signup (waitlist, email, email_key, name, company, role, custom_fields, consent,
                                 referral_code, referred_by, referral_not_credited, client_network_hash,
                                 utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_page,
-                                consent_version, consent_origin, client_address_hash, created_at, last_mailed_at)
-            values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                leaderboard_name, consent_version, consent_origin, client_address_hash, created_at,
+                                last_mailed_at)
+            values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict do nothing
             returning id""");
 
@@ -148,7 +150,7 @@ public final class SignupRepository {
                 signup.getReferralCode(), signup.getReferredBy(), signup.getReferralNotCredited(),
                 signup.getClientNetworkHash(), signup.getUtmSource(), signup.getUtmMedium(), signup.getUtmCampaign(),
                 signup.getUtmTerm(), signup.getUtmContent(), signup.getReferrer(), signup.getLandingPage(),
-                signup.getConsentVersion(), signup.getConsentOrigin(), signup.getClientAddressHash(),
+                signup.getLeaderboardName(), signup.getConsentVersion(), signup.getConsentOrigin(), signup.getClientAddressHash(),
                 signup.getCreatedAt(), signup.getLastMailedAt()};
     }
 
@@ -175,10 +177,10 @@ public final class SignupRepository {
                 insert into signup (id, waitlist, email, email_key, name, company, role, custom_fields, consent,
                                     referral_code, referred_by, referral_not_credited, client_network_hash,
                                     utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                                    landing_page, consent_version, consent_origin, client_address_hash,
+                                    landing_page, leaderboard_name, consent_version, consent_origin, client_address_hash,
                                     created_at, last_mailed_at)
                 overriding system value
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict do nothing
                 returning id)
             insert into outbox_email (message_id, kind, signup_id, sender, recipient, reply_to,
@@ -195,10 +197,10 @@ public final class SignupRepository {
                 insert into signup (id, waitlist, email, email_key, name, company, role, custom_fields, consent,
                                     referral_code, referred_by, referral_not_credited, client_network_hash,
                                     utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                                    landing_page, consent_version, consent_origin, client_address_hash,
+                                    landing_page, leaderboard_name, consent_version, consent_origin, client_address_hash,
                                     created_at, last_mailed_at)
                 overriding system value
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict do nothing
                 returning id),
             new_webhooks as (

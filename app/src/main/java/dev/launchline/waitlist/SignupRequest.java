@@ -20,10 +20,12 @@ public record SignupRequest(
         Map<String, String> customFields,
         boolean consent,
         Optional<String> referralCode,
-        Attribution attribution) {
+        Attribution attribution,
+        Optional<String> leaderboardName) {
 
     private static final Set<String> STANDARD_FIELDS = Set.of(
-            "email", "name", "company", "role", "consent", "referral_code", "ref", "custom_fields");
+            "email", "name", "company", "role", "consent", "referral_code", "ref", "custom_fields",
+            "leaderboard_name");
     private static final Pattern REFERRAL_CODE = Pattern.compile("[a-z0-9]{4,32}");
 
     public static SignupRequest from(Fields fields, Waitlist waitlist) {
@@ -53,12 +55,15 @@ public record SignupRequest(
             referral = Optional.empty();
         }
         Attribution attribution = Attribution.read(fields);
+        Optional<String> leaderboardName = LeaderboardName.read(fields);
         fields.throwIfInvalid();
-        return new SignupRequest(email.orElseThrow(), name, company, role, custom, consent, referral, attribution);
+        return new SignupRequest(email.orElseThrow(), name, company, role, custom, consent, referral, attribution,
+                leaderboardName);
     }
 
     /** The same signup, credited to no one (its referral code was over its rate limit). */
     public SignupRequest withoutReferral() {
-        return new SignupRequest(email, name, company, role, customFields, consent, Optional.empty(), attribution);
+        return new SignupRequest(email, name, company, role, customFields, consent, Optional.empty(), attribution,
+                leaderboardName);
     }
 }

@@ -6,6 +6,7 @@ import dev.launchline.db.GroupCommit;
 import dev.launchline.db.schema.tables.records.SignupRecord;
 import dev.launchline.edge.ClientAddress;
 import dev.launchline.http.ApiException;
+import dev.launchline.leaderboard.Leaderboards;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.metrics.FunnelMetrics;
 import dev.launchline.token.TokenSigner;
@@ -41,10 +42,13 @@ public final class SignupService implements AutoCloseable {
     public record Confirmation(Waitlist waitlist, boolean alreadyConfirmed, String statusUrl) {
     }
 
-    /** @param invitedAt when the person was let in (null while they wait) */
+    /**
+     * @param invitedAt       when the person was let in (null while they wait)
+     * @param leaderboardRank the person's place on the waitlist's leaderboard; null when off or not on it
+     */
     public record Status(String waitlist, String waitlistName, boolean confirmed, Integer position,
                          int confirmedTotal, int referrals, String referralLink, boolean unsubscribed,
-                         OffsetDateTime invitedAt) {
+                         OffsetDateTime invitedAt, Integer leaderboardRank) {
 
         /** The day of the invite as the status page shows it, e.g. "4 December 2026" (UTC). */
         public String invitedOn() {
@@ -72,6 +76,7 @@ public final class SignupService implements AutoCloseable {
     private final WebhookEvents webhooks;
     /** The signup statement with signup.created's deliveries, when an endpoint listens for them. */
     private final Optional<GroupCommit> newSignupsWithWebhooks;
+    private final Leaderboards leaderboards;
     private final RepeatSignupPadding repeatPadding = new RepeatSignupPadding();
     /**
      * Where a repeat signup's reminder is written, after its answer: a bounded queue, and past it
@@ -92,7 +97,7 @@ public final class SignupService implements AutoCloseable {
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
                          Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups,
                          WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks,
-                         ConsentRecord.Hasher consentHasher) {
+                         ConsentRecord.Hasher consentHasher, Leaderboards leaderboards) {
         this.consentHasher = consentHasher;
         this.db = db;
         this.signups = signups;
@@ -109,6 +114,7 @@ public final class SignupService implements AutoCloseable {
         this.newSignups = newSignups;
         this.webhooks = webhooks;
         this.newSignupsWithWebhooks = newSignupsWithWebhooks;
+        this.leaderboards = leaderboards;
     }
 
     /**
@@ -313,7 +319,8 @@ public final class SignupService implements AutoCloseable {
         return new Status(waitlist.slug(), waitlist.name(), confirmed, position,
                 signups.confirmedCount(db, waitlist.slug()), signup.getConfirmedReferrals(),
                 waitlist.referralLink(signup.getReferralCode()), signup.getUnsubscribedAt() != null,
-                signup.getInvitedAt());
+                signup.getInvitedAt(),
+                leaderboards.current(waitlist.slug()).flatMap(standings -> standings.rankOf(id)).orElse(null));
     }
 
     /** Stops all optional mail to this person; idempotent. */

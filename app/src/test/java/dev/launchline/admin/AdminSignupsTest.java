@@ -120,6 +120,19 @@ class AdminSignupsTest {
         }
 
         @Test
+        void the_founder_sees_the_name_a_person_chose_for_the_leaderboard_in_the_signup_and_the_export() {
+            // a public name needs a moderator: whoever runs the launch can find it, and erase the signup
+            long id = admin.signup("named", "named@leaderboard.test", "Ada Lovelace", null).getId();
+            stack.db().update(SIGNUP).set(SIGNUP.LEADERBOARD_NAME, "Ada L.").where(SIGNUP.ID.eq(id)).execute();
+
+            assertThat(admin.get(read, "/api/v1/admin/signups/" + id).json().get("leaderboard_name").asText())
+                    .isEqualTo("Ada L.");
+            String csv = admin.get(read, "/api/v1/admin/signups/export?waitlist=named").body();
+            assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",leaderboard_name");
+            assertThat(csv.lines().skip(1).findFirst().orElseThrow()).endsWith(",\"Ada L.\"");
+        }
+
+        @Test
         void leads_are_listed_by_form_and_one_can_be_read_by_id() {
             stack.http().postJson("/api/v1/forms/contact/submissions",
                     "{\"email\": \"buyer@leads.test\", \"message\": \"Pricing?\"}");

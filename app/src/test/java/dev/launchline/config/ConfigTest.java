@@ -2,14 +2,17 @@ package dev.launchline.config;
 
 import dev.launchline.Config;
 import dev.launchline.Main;
+import dev.launchline.funnel.Leaderboard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +237,34 @@ class ConfigTest {
     }
 
     @Test
+    void a_waitlist_has_no_leaderboard_unless_it_asks_for_one_and_an_empty_one_takes_the_defaults() {
+        Map<String, String> env = productionEnv();
+        env.put("FUNNELS", """
+                {"waitlists": [{"slug": "quiet", "public_url": "https://rocket.test"},
+                               {"slug": "loud", "public_url": "https://rocket.test", "leaderboard": {}}]}""");
+        Config config = Config.load(new EnvironmentVariables(env));
+        assertThat(config.funnels().waitlist("quiet").orElseThrow().leaderboard()).isEmpty();
+        assertThat(config.funnels().waitlist("loud").orElseThrow().leaderboard())
+                .contains(new Leaderboard(10, Duration.ofSeconds(15)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"size\": 0}                            | leaderboard.size must be from 1 to 100",
+            "{\"size\": 101}                          | leaderboard.size must be from 1 to 100",
+            "{\"cache_seconds\": 0}                   | leaderboard.cache_seconds must be from 1 to 300",
+            "{\"cache_seconds\": 3600}                | leaderboard.cache_seconds must be from 1 to 300",
+            "{\"sise\": 10}                           | unknown key \"sise\""})
+    void a_leaderboard_out_of_range_or_misspelt_fails_the_start_saying_what_is_wrong(String leaderboard, String problem) {
+        Map<String, String> env = productionEnv();
+        env.put("FUNNELS", "{\"waitlists\": [{\"slug\": \"beta\", \"public_url\": \"https://x.test\", "
+                + "\"leaderboard\": " + leaderboard + "}]}");
+        assertThatThrownBy(() -> Config.load(new EnvironmentVariables(env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(problem);
+    }
+
+    @Test
     void dev_needs_nothing_and_falls_back_to_the_embedded_parts() {
         Config config = Config.load(new EnvironmentVariables(Map.of()));
         assertThat(config.environment()).isEqualTo(Environment.DEV);
@@ -275,6 +306,8 @@ class ConfigTest {
         env.put("FUNNELS_FILE", "config/funnels.example.json");
         Config config = Config.load(new EnvironmentVariables(env));
         assertThat(config.funnels().waitlist("beta").orElseThrow().referralBoost()).isEqualTo(5);
+        assertThat(config.funnels().waitlist("beta").orElseThrow().leaderboard())
+                .contains(new Leaderboard(10, Duration.ofSeconds(15)));
         assertThat(config.funnels().form("sales").orElseThrow().recipients()).containsExactly("sales@rocket.example");
     }
 

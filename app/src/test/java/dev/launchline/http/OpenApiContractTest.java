@@ -124,6 +124,7 @@ class OpenApiContractTest {
             String statusToken = token(link(welcome, "/status"));
             JsonNode status = contract.call("GET", "/api/v1/status?token=" + statusToken).send().json();
             assertThat(status.get("confirmed").asBoolean()).isTrue();
+            assertThat(status.get("leaderboard_rank").isNull()).isTrue(); // nobody joined through this link
             assertThat(contract.call("GET", "/status?token=" + statusToken).html().send().status()).isEqualTo(200);
 
             String unsubscribeToken = token(link(welcome, "/unsubscribe"));
@@ -216,8 +217,36 @@ class OpenApiContractTest {
         }
 
         @Test
+        void the_leaderboard_matches_the_description_and_is_a_404_where_there_is_none() {
+            Http.Response board = contract.call("GET", "/api/v1/waitlists/launch/leaderboard").send();
+            assertThat(board.status()).isEqualTo(200);
+            assertThat(board.json().get("entries").isArray()).isTrue();
+            assertThat(contract.call("GET", "/api/v1/waitlists/instant/leaderboard").send().status()).isEqualTo(404);
+            assertThat(contract.call("GET", "/api/v1/waitlists/no-such-list/leaderboard").send().status()).isEqualTo(404);
+        }
+
+        @Test
+        void the_leaderboard_shares_the_status_lookups_limit_per_client() {
+            String client = "198.51.100.77";
+            assertThat(contract.call("GET", "/api/v1/status?token=garbage").from(client).send().status()).isEqualTo(400);
+            assertThat(contract.call("GET", "/api/v1/waitlists/launch/leaderboard").from(client).send().status())
+                    .isEqualTo(200);
+            Http.Response refused = contract.call("GET", "/api/v1/waitlists/launch/leaderboard").from(client).send();
+            assertThat(refused.status()).isEqualTo(429); // RATE_LIMIT_STATUS_PER_IP is 2/1m here
+            assertThat(refused.header("Retry-After")).isNotBlank();
+        }
+
+        @Test
+        void a_leaderboard_name_that_reads_as_an_address_gets_the_documented_error() {
+            assertThat(contract.call("POST", "/api/v1/waitlists/launch/signups")
+                    .json("{\"email\": \"" + unique("named") + "\", \"leaderboard_name\": \"win at spam.example\"}")
+                    .send().status()).isEqualTo(422);
+        }
+
+        @Test
         void cors_preflights_are_answered_for_our_site_and_refused_for_others() {
-            for (String path : new String[] {"/api/v1/waitlists/launch/signups", "/api/v1/forms/contact/submissions",
+            for (String path : new String[] {"/api/v1/waitlists/launch/signups", "/api/v1/waitlists/launch/leaderboard",
+                    "/api/v1/forms/contact/submissions",
                     "/api/v1/confirmations", "/api/v1/status", "/api/v1/unsubscribe", "/api/v1/erasure",
                     "/api/v1/form-token", "/confirm", "/unsubscribe", "/erase"}) {
                 Http.Response preflight = contract.call("OPTIONS", path).header("Origin", OUR_SITE)

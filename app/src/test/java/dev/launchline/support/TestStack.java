@@ -73,7 +73,8 @@ public final class TestStack implements AutoCloseable {
         env.put("FUNNELS", """
                 {"waitlists": [
                    {"slug": "launch", "name": "Rocket", "public_url": "https://rocket.test/",
-                    "custom_fields": ["team_size"], "referral_boost": 5},
+                    "custom_fields": ["team_size"], "referral_boost": 5,
+                    "leaderboard": {"size": 3, "cache_seconds": 1}},
                    {"slug": "instant", "name": "Instant", "public_url": "https://instant.test/",
                     "confirmation_required": false, "redirect_after_signup": "https://instant.test/thanks"}],
                  "forms": [

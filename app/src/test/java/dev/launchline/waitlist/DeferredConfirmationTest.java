@@ -51,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DeferredConfirmationTest {
     private static final Waitlist ROCKET = new Waitlist("launch", "Rocket", URI.create("https://rocket.test/"), true,
-            Set.of(), 5, Optional.empty(), Optional.empty(), false, Set.of(), Optional.empty(), Optional.empty());
+            Set.of(), 5, Optional.empty(), Optional.empty(), false, Set.of(), Optional.empty(), Optional.empty(),
+            Optional.empty());
     private static final Duration TTL = Duration.ofHours(48);
 
     @TempDir

@@ -25,7 +25,7 @@ class InsertIfNewTest {
                     Optional.of("Ada Lovelace"), Optional.of("Engines"), Optional.of("CTO"), Map.of("team_size", "12"),
                     true, Optional.empty(), new Attribution(Optional.of("hn"), Optional.of("post"), Optional.of("launch"),
                     Optional.of("waitlist"), Optional.of("top"), Optional.of("https://news.example/"),
-                    Optional.of("https://rocket.test/?x=1")));
+                    Optional.of("https://rocket.test/?x=1")), Optional.of("Ada L."));
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
 
             SignupRecord built = stack.db().transactionResult(configuration -> signups.insertIfNew(configuration.dsl(),
