@@ -7,6 +7,8 @@ import dev.launchline.admin.AdminAuthenticator;
 import dev.launchline.admin.AdminHandler;
 import dev.launchline.admin.AdminLeads;
 import dev.launchline.admin.AdminSignups;
+import dev.launchline.admin.AdminSuppressionHandler;
+import dev.launchline.admin.AdminSuppressions;
 import dev.launchline.admin.AdminTokenRepository;
 import dev.launchline.admin.AdminTokens;
 import dev.launchline.admin.AdminWebhookHandler;
@@ -55,6 +57,7 @@ import dev.launchline.mail.DeferredRendering;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutboxWorker;
+import dev.launchline.mail.RecipientCheck;
 import dev.launchline.mail.SmtpMailer;
 import dev.launchline.mail.SmtpSettings;
 import dev.launchline.ratelimit.DefenceCounters;
@@ -72,6 +75,9 @@ import dev.launchline.ratelimit.RedisRateLimiter;
 import dev.launchline.ratelimit.SubmissionLimits;
 import dev.launchline.smoke.SmokeSignupHandler;
 import dev.launchline.smoke.SmokeSignups;
+import dev.launchline.suppression.ProviderNotificationHandler;
+import dev.launchline.suppression.SuppressionList;
+import dev.launchline.suppression.SuppressionRepository;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.waitlist.EmailLinkHandler;
 import dev.launchline.waitlist.SignupHandler;
@@ -104,6 +110,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -198,8 +205,12 @@ public final class Launchline implements AutoCloseable {
                 WaitlistEmails.CONFIRM);
         // built here rather than with the other HTTP parts: the senders give way while requests queue at it
         OverloadShedding shedding = new OverloadShedding(config.http(), metrics.registry());
+        // bounces and complaints: the senders ask the list before each email (a signup's own request never does)
+        SuppressionRepository suppressionRepository = new SuppressionRepository();
+        SuppressionList suppressions = new SuppressionList(database.dsl(), suppressionRepository,
+                Set.of(WaitlistEmails.CONFIRM), config.suppression().bounceRetryAfter(), clock, metrics.registry());
         List<OutboxWorker> workers = senders(config, smtp, outbox, waitlistEmails, errorTracking, confirmationCeiling,
-                new MailMetrics(metrics.registry()), shedding, lifecycle);
+                new MailMetrics(metrics.registry()), shedding, suppressions::blocks, lifecycle);
 
         // --- webhooks: events queued with the change that caused them, delivered by their own sender ---
         WebhookRepository webhookDeliveries = new WebhookRepository(database.dsl(), clock);
@@ -282,6 +293,9 @@ public final class Launchline implements AutoCloseable {
                         new AdminAuditLog(database.dsl(), audit)).routes(admin),
                 new AdminWebhookHandler(new AdminWebhooks(database.dsl(), config.webhooks().endpoints(),
                         webhookDeliveries, audit, mailQueued)).routes(admin),
+                new AdminSuppressionHandler(new AdminSuppressions(database.dsl(), suppressionRepository, suppressions,
+                        audit)).routes(admin),
+                new ProviderNotificationHandler(suppressions, config.suppression()).routes(),
                 new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
                         waitlistEmails, audit, mailQueued, clock), waitlists).routes(admin),
                 new StatsHandler(new DashboardStats(database.dsl(), new StatsRepository(), metrics::routeLatencies,
@@ -317,7 +331,8 @@ public final class Launchline implements AutoCloseable {
      */
     private static List<OutboxWorker> senders(Config config, SmtpSettings smtp, OutboxRepository outbox,
                                               DeferredRendering rendering, ErrorTracking errorTracking, ConfirmationMailCeiling ceiling,
-                                              MailMetrics mailMetrics, OverloadShedding shedding, Lifecycle lifecycle) {
+                                              MailMetrics mailMetrics, OverloadShedding shedding, RecipientCheck recipients,
+                                              Lifecycle lifecycle) {
         OutboxWorker.DeadLetterListener mailProblems = new OutboxWorker.DeadLetterListener() {
             @Override
             public void deadLettered(OutboxEmailRecord email, String reason) {
@@ -332,7 +347,8 @@ public final class Launchline implements AutoCloseable {
         List<OutboxWorker> workers = new ArrayList<>();
         for (int i = 0; i < config.outbox().senders(); i++) {
             workers.add(lifecycle.started("mail sender " + i, new OutboxWorker(outbox, new SmtpMailer(smtp), rendering,
-                    config.outbox(), workerId(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount)));
+                    config.outbox(), workerId(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount,
+                    recipients)));
         }
         return List.copyOf(workers);
     }
