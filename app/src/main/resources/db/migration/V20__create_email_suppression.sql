@@ -27,3 +27,6 @@ create index email_suppression_reason_idx on email_suppression (reason, id);
 alter table outbox_email drop constraint outbox_email_status_check;
 alter table outbox_email add constraint outbox_email_status_check
     check (status in ('pending', 'sending', 'sent', 'dead', 'suppressed'));
+
+-- The dashboard counts the suppressed emails of its window, as it counts the sent and dead (V11).
+create index outbox_email_suppressed_idx on outbox_email (created_at) where status = 'suppressed';

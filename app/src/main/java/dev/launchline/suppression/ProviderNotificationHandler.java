@@ -85,8 +85,8 @@ public final class ProviderNotificationHandler {
 
     /** Read by hand, with a limit of its own: the service's 16 KB limit is for funnel forms. */
     private static byte[] body(Context ctx) {
-        if (ctx.req().getContentLengthLong() > MAX_BYTES) {
-            throw tooLarge();
+        if (ctx.req().getContentLengthLong() > (1 << 20)) {
+            throw tooLarge(); // too big to even drain politely
         }
         try (InputStream in = ctx.req().getInputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -95,6 +95,8 @@ public final class ProviderNotificationHandler {
             while ((read = in.read(buffer)) != -1) {
                 out.write(buffer, 0, read);
                 if (out.size() > MAX_BYTES) {
+                    // read (and drop) the bounded rest, so the client gets the 413 rather than a reset connection
+                    in.skipNBytes(Math.min(Math.max(ctx.req().getContentLengthLong() - out.size(), 0), 1 << 20));
                     throw tooLarge();
                 }
             }

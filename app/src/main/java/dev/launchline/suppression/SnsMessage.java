@@ -24,6 +24,10 @@ record SnsMessage(String type, String messageId, String topicArn, Optional<Strin
         if (!confirmation && !type.equals(NOTIFICATION)) {
             throw malformed("Type must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation.");
         }
+        if (optional(body, "Signature").isEmpty() || optional(body, "SignatureVersion").isEmpty()
+                || optional(body, "SigningCertURL").isEmpty()) {
+            throw new ApiException(403, "signature_invalid", "The message is not signed.");
+        }
         return new SnsMessage(type, required(body, "MessageId"), required(body, "TopicArn"),
                 optional(body, "Subject"), required(body, "Message"), required(body, "Timestamp"),
                 required(body, "SignatureVersion"), required(body, "Signature"), required(body, "SigningCertURL"),
