@@ -252,7 +252,7 @@ public final class Launchline implements AutoCloseable {
                         2, metrics.registry())));
         SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
                 outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks));
+                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks, suppressions));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                 config.mailFrom(), mailQueued, clock, funnelMetrics, webhooks);
 

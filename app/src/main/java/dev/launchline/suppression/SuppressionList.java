@@ -23,6 +23,7 @@ import java.util.Set;
  * just typed the address in on purpose. If it bounces again, the bounce restarts the period. A
  * complaint or an operator's suppression has no exception: a signup can be typed in by anyone, and
  * a confirmation to someone who marked us as spam is the mail that hurts the sender's reputation most.
+ * A hard bounce ends when the person confirms with the link we mailed ({@link #mailboxProven}).
  */
 public final class SuppressionList {
     private static final Logger log = LoggerFactory.getLogger(SuppressionList.class);
@@ -75,6 +76,17 @@ public final class SuppressionList {
         repository.suppress(tx, hash, SuppressionEvent.Reason.MANUAL, SuppressionEvent.Source.ADMIN,
                 SuppressionEvent.withoutAddresses(note), OffsetDateTime.now(clock));
         return repository.find(tx, hash).orElseThrow();
+    }
+
+    /**
+     * The person at this address just confirmed with the link we mailed them: the mailbox works, so a
+     * hard bounce on it is cleared (one delete by the unique index, in the confirmation's
+     * transaction; a confirmation click, never a signup). Complaints and operators' suppressions stay.
+     */
+    public void mailboxProven(DSLContext tx, String address) {
+        if (repository.deleteHardBounce(tx, AddressHash.of(address))) {
+            log.info("hard bounce cleared: the address's owner confirmed by the emailed link");
+        }
     }
 
     /**

@@ -83,6 +83,14 @@ public final class SuppressionRepository {
                 .fetchOptional(SuppressionRepository::entry);
     }
 
+    /** Clears a hard bounce (and nothing stronger) of this address; whether there was one. */
+    public boolean deleteHardBounce(DSLContext tx, String addressHash) {
+        return tx.deleteFrom(EMAIL_SUPPRESSION)
+                .where(EMAIL_SUPPRESSION.ADDRESS_HASH.eq(addressHash))
+                .and(EMAIL_SUPPRESSION.REASON.eq(SuppressionEvent.Reason.HARD_BOUNCE.id()))
+                .execute() > 0;
+    }
+
     private static Entry entry(dev.launchline.db.schema.tables.records.EmailSuppressionRecord row) {
         return new Entry(row.getId(), row.getAddressHash(), row.getReason(), row.getSource(), row.getDetail(),
                 row.getCreatedAt(), row.getUpdatedAt());

@@ -8,6 +8,7 @@ import dev.launchline.edge.ClientAddress;
 import dev.launchline.http.ApiException;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.metrics.FunnelMetrics;
+import dev.launchline.suppression.SuppressionList;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.token.TokenSigner.Purpose;
 import dev.launchline.webhook.WebhookEvents;
@@ -60,6 +61,7 @@ public final class SignupService implements AutoCloseable {
     private final WebhookEvents webhooks;
     /** The signup statement with signup.created's deliveries, when an endpoint listens for them. */
     private final Optional<GroupCommit> newSignupsWithWebhooks;
+    private final SuppressionList suppressions;
     private final RepeatSignupPadding repeatPadding = new RepeatSignupPadding();
     /**
      * Where a repeat signup's reminder is written, after its answer: a bounded queue, and past it
@@ -79,7 +81,9 @@ public final class SignupService implements AutoCloseable {
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
                          Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups,
-                         WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks) {
+                         WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks,
+                         SuppressionList suppressions) {
+        this.suppressions = suppressions;
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -255,6 +259,8 @@ public final class SignupService implements AutoCloseable {
             if (signup.getConfirmedAt() != null) {
                 return new Confirmation(waitlist, true, emails.statusLink(id));
             }
+            // the click proves the mailbox takes our mail again: an old hard bounce no longer holds its mail back
+            suppressions.mailboxProven(tx, signup.getEmail());
             confirmAndAnnounce(tx, waitlist, signup, now());
             log.info("signup {} confirmed on waitlist {}", id, waitlist.slug());
             return new Confirmation(waitlist, false, emails.statusLink(id));

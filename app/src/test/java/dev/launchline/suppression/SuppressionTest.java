@@ -77,7 +77,7 @@ class SuppressionTest {
         @Test
         void a_signed_hard_bounce_stops_the_next_mail_to_that_address_and_keeps_no_address() {
             String ada = "Ada.Bounce@ses.test";
-            String confirm = signUp(ada);
+            signUp(ada);
 
             Http.Response answer = postSns(sns.notification(LocalSns.sesBounce(ada.toLowerCase(), "Permanent"), "2"));
             assertThat(answer.status()).isEqualTo(200);
@@ -90,13 +90,38 @@ class SuppressionTest {
             assertThat(row.getDetail()).startsWith("Permanent/General 5.1.1: smtp; 550 5.1.1 <[address]>")
                     .doesNotContainIgnoringCase("ada");
 
-            // Ada confirms with the link she already had: the "you're on the list" mail is not sent
+            // the operator resends her confirmation: held back, the bounce is recent
+            long id = stack.db().fetchValue(SIGNUP.ID, SIGNUP.EMAIL.eq(ada));
+            assertThat(admin("POST", "/api/v1/admin/signups/" + id + "/resend-confirmation", writeToken).status()).isEqualTo(202);
+            stack.awaitOutboxDelivered();
+            assertThat(outboxOf(ada, "confirm_signup")).containsExactly(null, "suppressed: hard bounce");
+            assertThat(stack.mailTo(ada)).hasSize(1);
+            assertThat(metrics()).contains("launchline_emails_suppressed_total{", "kind=\"confirm_signup\"")
+                    .contains("launchline_email_suppressions_recorded_total{");
+        }
+
+        @Test
+        void confirming_by_the_emailed_link_proves_the_mailbox_and_clears_a_hard_bounce() {
+            String amy = "amy.back@ses.test";
+            String confirm = signUp(amy);
+            postSns(sns.notification(LocalSns.sesBounce(amy, "Permanent"), "1"));
+            assertThat(suppressionOf(amy)).isPresent();
+
+            assertThat(stack.http().postForm("/confirm", "token=" + confirm).status()).isEqualTo(200);
+            stack.awaitMailTo(amy, "You're #");
+            assertThat(suppressionOf(amy)).isEmpty();
+        }
+
+        @Test
+        void confirming_does_not_clear_a_complaint() {
+            String pat = "pat.complained@ses.test";
+            String confirm = signUp(pat);
+            postSns(sns.notification(LocalSns.sesComplaint(pat), "2"));
+
             assertThat(stack.http().postForm("/confirm", "token=" + confirm).status()).isEqualTo(200);
             stack.awaitOutboxDelivered();
-            assertThat(outboxOf(ada, "signup_confirmed")).containsExactly("suppressed: hard bounce");
-            assertThat(stack.mailTo(ada)).extracting(CapturedMail::subject).noneMatch(subject -> subject.contains("You're #"));
-            assertThat(metrics()).contains("launchline_emails_suppressed_total{", "kind=\"signup_confirmed\"")
-                    .contains("launchline_email_suppressions_recorded_total{");
+            assertThat(outboxOf(pat, "signup_confirmed")).containsExactly("suppressed: complaint");
+            assertThat(suppressionOf(pat).orElseThrow().getReason()).isEqualTo("complaint");
         }
 
         @Test
