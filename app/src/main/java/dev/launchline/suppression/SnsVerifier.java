@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
 final class SnsVerifier {
     private static final Logger log = LoggerFactory.getLogger(SnsVerifier.class);
     private static final int MAX_CACHED_CERTIFICATES = 32;
+    /** How SNS names its certificates: a forged URL cannot send us fetching any path on an SNS host. */
+    private static final Pattern CERTIFICATE_PATH = Pattern.compile("/SimpleNotificationService-[A-Za-z0-9]{1,64}\\.pem");
 
     private final java.util.Set<String> topicArns;
     private final Pattern hostPattern;
@@ -61,7 +63,8 @@ final class SnsVerifier {
             default -> throw refused("SignatureVersion must be 1 or 2.");
         };
         URI certificateUrl = allowedUrl(message.signingCertUrl())
-                .orElseThrow(() -> refused("SigningCertURL is not an Amazon SNS address."));
+                .filter(url -> url.getRawQuery() == null && CERTIFICATE_PATH.matcher(url.getRawPath()).matches())
+                .orElseThrow(() -> refused("SigningCertURL is not an Amazon SNS certificate."));
         X509Certificate certificate = certificate(certificateUrl);
         try {
             Signature verifier = Signature.getInstance(algorithm);

@@ -172,6 +172,8 @@ class SuppressionTest {
                             m.put("TopicArn", "arn:aws:sns:eu-west-1:999999999999:someone-elses-topic")),
                     arguments("a certificate from a host that is not SNS", 403, "signature_invalid", (UnaryOperator<ObjectNode>) m ->
                             m.put("SigningCertURL", "http://localhost:9/SimpleNotificationService-local.pem")),
+                    arguments("a certificate path SNS does not use", 403, "signature_invalid", (UnaryOperator<ObjectNode>) m ->
+                            m.put("SigningCertURL", sns.certificateUrl().replace("SimpleNotificationService-local.pem", "attacker/cert.pem"))),
                     arguments("an unknown signature version", 403, "signature_invalid", (UnaryOperator<ObjectNode>) m ->
                             m.put("SignatureVersion", "3")),
                     arguments("an unknown message type", 400, "malformed_notification", (UnaryOperator<ObjectNode>) m ->
