@@ -197,6 +197,16 @@ class SuppressionTest {
         }
 
         @Test
+        void a_notification_larger_than_a_signup_form_may_be_is_still_taken() {
+            // SES includes the original headers: a bounce of a long mail passes the 16 KB funnel limit
+            String padded = LocalSns.sesBounce("long.headers@ses.test", "Permanent")
+                    .replace("{\"name\":\"From\"", "{\"name\":\"X-Long\",\"value\":\"" + "h".repeat(40_000) + "\"},{\"name\":\"From\"");
+            Http.Response answer = postSns(sns.notification(padded, "2"));
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(suppressionOf("long.headers@ses.test")).isPresent();
+        }
+
+        @Test
         void a_body_that_is_not_json_or_too_large_is_a_clear_4xx() {
             Http.Response notJson = postSns("Type=Notification");
             assertThat(notJson.status()).isEqualTo(400);
