@@ -91,16 +91,25 @@ public final class LocalSns implements AutoCloseable {
 
     /** An SNS Notification carrying {@code message} (an SES notification's JSON), signed. */
     public String notification(String message, String signatureVersion) {
+        return notification(message, signatureVersion, null);
+    }
+
+    /** The same with a Subject, which SNS signs when the publisher gave one. */
+    public String notification(String message, String signatureVersion, String subject) {
         ObjectNode sns = JSON.createObjectNode();
         sns.put("Type", "Notification");
         sns.put("MessageId", UUID.randomUUID().toString());
         sns.put("TopicArn", TOPIC);
+        if (subject != null) {
+            sns.put("Subject", subject);
+        }
         sns.put("Message", message);
         sns.put("Timestamp", Instant.now().toString());
         sns.put("SignatureVersion", signatureVersion);
         sns.put("SigningCertURL", certificateUrl());
         sns.put("UnsubscribeURL", "http://127.0.0.1:" + server.getAddress().getPort() + "/unsubscribe");
-        return sign(sns, "Message\n" + message + "\nMessageId\n" + sns.get("MessageId").asText() + "\nTimestamp\n"
+        return sign(sns, "Message\n" + message + "\nMessageId\n" + sns.get("MessageId").asText()
+                + (subject == null ? "" : "\nSubject\n" + subject) + "\nTimestamp\n"
                 + sns.get("Timestamp").asText() + "\nTopicArn\n" + TOPIC + "\nType\nNotification\n");
     }
 

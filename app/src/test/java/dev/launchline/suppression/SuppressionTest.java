@@ -134,6 +134,18 @@ class SuppressionTest {
         }
 
         @Test
+        void a_notification_with_a_subject_and_one_from_event_publishing_are_read_too() {
+            assertThat(postSns(sns.notification(LocalSns.sesBounce("sid@ses.test", "Permanent"), "2",
+                    "Amazon SES Email Event Notification")).status()).isEqualTo(200);
+            assertThat(suppressionOf("sid@ses.test")).isPresent();
+
+            // a configuration set's event destination says "eventType" where identity notifications say "notificationType"
+            String event = LocalSns.sesComplaint("tia@ses.test").replace("\"notificationType\"", "\"eventType\"");
+            assertThat(postSns(sns.notification(event, "2")).json().get("suppressed").asInt()).isEqualTo(1);
+            assertThat(suppressionOf("tia@ses.test").orElseThrow().getReason()).isEqualTo("complaint");
+        }
+
+        @Test
         void a_transient_bounce_is_acknowledged_and_suppresses_nothing() {
             String cy = "cy.mailbox-full@ses.test";
             Http.Response answer = postSns(sns.notification(LocalSns.sesBounce(cy, "Transient"), "2"));
