@@ -14,6 +14,7 @@ import dev.launchline.embedded.EmbeddedDefaults;
 import dev.launchline.health.HealthSettings;
 import dev.launchline.http.HttpSettings;
 import dev.launchline.mail.OutboxSettings;
+import dev.launchline.suppression.SuppressionSettings;
 import dev.launchline.webhook.WebhookSettings;
 import dev.launchline.mail.SmtpSettings;
 import dev.launchline.ratelimit.RateLimitSettings;
@@ -61,7 +62,8 @@ public record Config(
         Optional<Secret> sentryDsn,
         List<Secret> metricsTokens,
         HealthSettings health,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        SuppressionSettings suppression) {
 
     public static final int EXIT_CONFIG = ConfigException.EXIT_CODE;
 
@@ -132,6 +134,7 @@ public record Config(
         AdminSettings admin = AdminSettings.load(env, environment);
         HealthSettings health = HealthSettings.load(env, environment);
         WebhookSettings webhooks = WebhookSettings.load(env, environment, funnels);
+        SuppressionSettings suppression = SuppressionSettings.load(env, environment);
         Optional<Secret> sentryDsn = env.secret("SENTRY_DSN");
         Optional<Secret> metricsToken = env.secret("METRICS_TOKEN");
         SecretStrength.check(env, "METRICS_TOKEN", metricsToken);
@@ -151,7 +154,7 @@ public record Config(
         return new Config(environment, http, publicBaseUrl, database, smtp, mailFrom, signingKey,
                 previousKey, funnels, outbox, cooldown, tokenTtl, dataDir, migrateOnStart,
                 templates, edge, rateLimits, bots, admin,
-                sentryDsn, metricsTokens, health, webhooks);
+                sentryDsn, metricsTokens, health, webhooks, suppression);
     }
 
     private static URI publicBaseUrl(EnvironmentVariables env, Environment environment, int port) {

@@ -8,6 +8,8 @@ import dev.launchline.admin.AdminHandler;
 import dev.launchline.admin.AdminLeads;
 import dev.launchline.admin.AdminPeople;
 import dev.launchline.admin.AdminSignups;
+import dev.launchline.admin.AdminSuppressionHandler;
+import dev.launchline.admin.AdminSuppressions;
 import dev.launchline.admin.AdminTokenRepository;
 import dev.launchline.admin.AdminTokens;
 import dev.launchline.admin.AdminWebhookHandler;
@@ -62,6 +64,7 @@ import dev.launchline.mail.DeferredRendering;
 import dev.launchline.mail.EmailTemplates;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.mail.OutboxWorker;
+import dev.launchline.mail.RecipientCheck;
 import dev.launchline.mail.SmtpMailer;
 import dev.launchline.mail.SmtpSettings;
 import dev.launchline.ratelimit.DefenceCounters;
@@ -79,6 +82,9 @@ import dev.launchline.ratelimit.RedisRateLimiter;
 import dev.launchline.ratelimit.SubmissionLimits;
 import dev.launchline.smoke.SmokeSignupHandler;
 import dev.launchline.smoke.SmokeSignups;
+import dev.launchline.suppression.ProviderNotificationHandler;
+import dev.launchline.suppression.SuppressionList;
+import dev.launchline.suppression.SuppressionRepository;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.waitlist.ConsentRecord;
 import dev.launchline.waitlist.EmailLinkHandler;
@@ -115,6 +121,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -209,8 +216,12 @@ public final class Launchline implements AutoCloseable {
                 WaitlistEmails.CONFIRM);
         // built here rather than with the other HTTP parts: the senders give way while requests queue at it
         OverloadShedding shedding = new OverloadShedding(config.http(), metrics.registry());
+        // bounces and complaints: the senders ask the list before each email (a signup's own request never does)
+        SuppressionRepository suppressionRepository = new SuppressionRepository();
+        SuppressionList suppressions = new SuppressionList(database.dsl(), suppressionRepository,
+                Set.of(WaitlistEmails.CONFIRM), config.suppression().bounceRetryAfter(), clock, metrics.registry());
         List<OutboxWorker> workers = senders(config, smtp, outbox, waitlistEmails, errorTracking, confirmationCeiling,
-                new MailMetrics(metrics.registry()), shedding, lifecycle);
+                new MailMetrics(metrics.registry()), shedding, suppressions::blocks, lifecycle);
 
         // --- webhooks: events queued with the change that caused them, delivered by their own sender ---
         WebhookRepository webhookDeliveries = new WebhookRepository(database.dsl(), clock);
@@ -255,7 +266,8 @@ public final class Launchline implements AutoCloseable {
                         2, metrics.registry())));
         SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
                 outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks, new ConsentRecord.Hasher(signingKey), leaderboards));
+                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks, new ConsentRecord.Hasher(signingKey), leaderboards,
+                suppressions));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                 config.mailFrom(), mailQueued, clock, funnelMetrics, webhooks);
 
@@ -299,6 +311,9 @@ public final class Launchline implements AutoCloseable {
                         webhookDeliveries, audit, mailQueued)).routes(admin),
                 new InviteHandler(new InviteBatches(database.dsl(), new InviteBatchRepository(), new SignupRepository(),
                         outbox, waitlistEmails, audit, tokens, mailQueued, clock, webhooks), waitlists).routes(admin),
+                new AdminSuppressionHandler(new AdminSuppressions(database.dsl(), suppressionRepository, suppressions,
+                        audit)).routes(admin),
+                new ProviderNotificationHandler(suppressions, config.suppression()).routes(),
                 new SmokeSignupHandler(new SmokeSignups(database.dsl(), new SignupRepository(), outbox,
                         waitlistEmails, audit, mailQueued, clock), waitlists).routes(admin),
                 new StatsHandler(new DashboardStats(database.dsl(), new StatsRepository(), metrics::routeLatencies,
@@ -337,7 +352,8 @@ public final class Launchline implements AutoCloseable {
      */
     private static List<OutboxWorker> senders(Config config, SmtpSettings smtp, OutboxRepository outbox,
                                               DeferredRendering rendering, ErrorTracking errorTracking, ConfirmationMailCeiling ceiling,
-                                              MailMetrics mailMetrics, OverloadShedding shedding, Lifecycle lifecycle) {
+                                              MailMetrics mailMetrics, OverloadShedding shedding, RecipientCheck recipients,
+                                              Lifecycle lifecycle) {
         OutboxWorker.DeadLetterListener mailProblems = new OutboxWorker.DeadLetterListener() {
             @Override
             public void deadLettered(OutboxEmailRecord email, String reason) {
@@ -352,7 +368,8 @@ public final class Launchline implements AutoCloseable {
         List<OutboxWorker> workers = new ArrayList<>();
         for (int i = 0; i < config.outbox().senders(); i++) {
             workers.add(lifecycle.started("mail sender " + i, new OutboxWorker(outbox, new SmtpMailer(smtp), rendering,
-                    config.outbox(), workerId(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount)));
+                    config.outbox(), workerId(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount,
+                    recipients)));
         }
         return List.copyOf(workers);
     }

@@ -94,6 +94,7 @@
     $('confirmation-rate').textContent = stats.signups.total === 0 ? '–' : percent(confirmed / stats.signups.total);
     $('referrals-credited').textContent = String(stats.referrals.credited);
     $('email-backlog').textContent = String(stats.email.backlog);
+    $('suppressed-addresses').textContent = String(stats.email.suppressed_addresses);
     $('email-oldest').textContent = stats.email.backlog === 0 ? '–' : duration(stats.email.oldest_pending_age_seconds);
     $('server-errors').textContent = String(stats.errors.server_errors_since_start);
     $('server-errors').classList.toggle('bad', stats.errors.server_errors_since_start > 0);
@@ -139,11 +140,11 @@
     draw('chart-email', {
       type: 'bar',
       data: {
-        labels: ['sent', 'failing, will retry', 'dead-lettered', 'backlog'],
+        labels: ['sent', 'failing, will retry', 'dead-lettered', 'suppressed', 'backlog'],
         datasets: [{
           label: 'emails',
-          data: [stats.email.sent, stats.email.failed_pending, stats.email.dead, stats.email.backlog],
-          backgroundColor: [COLOURS[2], COLOURS[1], '#b3261e', COLOURS[0]]
+          data: [stats.email.sent, stats.email.failed_pending, stats.email.dead, stats.email.suppressed, stats.email.backlog],
+          backgroundColor: [COLOURS[2], COLOURS[1], '#b3261e', '#6b6b6b', COLOURS[0]]
         }]
       },
       options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }

@@ -28,6 +28,7 @@ final class AdminQuery {
     private static final Set<String> SIGNUP_FILTERS =
             Set.of("waitlist", "status", "email", "email_contains", "created_from", "created_before", "test");
     private static final Set<String> WEBHOOK_FILTERS = Set.of("status", "endpoint");
+    private static final Set<String> SUPPRESSION_FILTERS = Set.of("reason", "email");
     private static final Set<String> LEAD_FILTERS =
             Set.of("form", "email", "email_contains", "created_from", "created_before");
 
@@ -62,6 +63,20 @@ final class AdminQuery {
     Optional<String> webhookStatus() {
         return parsed("status", text -> Optional.of(text).filter(Set.of("pending", "delivered", "dead")::contains),
                 "one of pending, delivered, dead");
+    }
+
+    static AdminQuery suppressions(Context ctx) {
+        return new AdminQuery(ctx, union(SUPPRESSION_FILTERS, PAGING));
+    }
+
+    Optional<String> suppressionReason() {
+        return parsed("reason", text -> Optional.of(text).filter(Set.of("hard_bounce", "complaint", "manual")::contains),
+                "one of hard_bounce, complaint, manual");
+    }
+
+    /** An exact address: the suppression list can only be searched by the whole address (it keeps a hash). */
+    Optional<String> email() {
+        return text("email", 320);
     }
 
     Optional<String> endpoint() {

@@ -74,7 +74,8 @@ public final class DashboardStats {
                 new Stats.Signups(total, perWaitlist, perSource),
                 waitlists,
                 new Stats.Referrals(referrals.credited(), referrals.notCredited(), referrals.unconfirmed()),
-                new Stats.Email(email.sent(), email.failedPending(), email.dead(), email.backlog(), oldestAge),
+                new Stats.Email(email.sent(), email.failedPending(), email.dead(), email.backlog(), oldestAge,
+                        email.suppressed(), email.suppressedAddresses()),
                 routes.stream()
                         .map(route -> new Stats.RouteLatency(route.method(), route.route(), route.status(),
                                 route.count(), route.p50Millis(), route.p95Millis(), route.p99Millis()))

@@ -38,7 +38,12 @@ public record Stats(
     public record Referrals(int credited, int notCredited, int unconfirmed) {
     }
 
-    public record Email(int sent, int failedPending, int dead, int backlog, long oldestPendingAgeSeconds) {
+    /**
+     * @param suppressed           emails of the window not sent because their recipient is suppressed
+     * @param suppressedAddresses  addresses on the suppression list right now
+     */
+    public record Email(int sent, int failedPending, int dead, int backlog, long oldestPendingAgeSeconds,
+                        int suppressed, int suppressedAddresses) {
     }
 
     /** p95 (and p50, p99) of one route and status over the last minutes; count since start. */

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.launchline.db.schema.Tables.EMAIL_SUPPRESSION;
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
 import static dev.launchline.db.schema.Tables.SIGNUP;
 import static org.jooq.impl.DSL.coalesce;
@@ -55,7 +56,8 @@ public final class StatsRepository {
 
     /** Email delivery: sent and dead-lettered in the window; the undelivered ones right now. */
     public record EmailCounts(int sent, int dead, int backlog, int failedPending,
-                              Optional<OffsetDateTime> oldestUndeliveredCreatedAt) {
+                              Optional<OffsetDateTime> oldestUndeliveredCreatedAt, int suppressed,
+                              int suppressedAddresses) {
     }
 
     public List<DailyCount> signupsPerDayAndWaitlist(DSLContext db, OffsetDateTime from) {
@@ -148,8 +150,12 @@ public final class StatsRepository {
                 .and(OUTBOX_EMAIL.SENT_AT.ge(from)));
         int dead = db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("dead")
                 .and(OUTBOX_EMAIL.CREATED_AT.ge(from)));
+        // the suppressed ones through their own partial index (V23); the list is small (one row per address)
+        int suppressed = db.fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("suppressed")
+                .and(OUTBOX_EMAIL.CREATED_AT.ge(from)));
+        int suppressedAddresses = db.fetchCount(EMAIL_SUPPRESSION);
         return new EmailCounts(sent, dead, undelivered.value1(), undelivered.value2(),
-                Optional.ofNullable(undelivered.value3()));
+                Optional.ofNullable(undelivered.value3()), suppressed, suppressedAddresses);
     }
 
     private static DailyCount dailyCount(Record3<LocalDate, String, Integer> row) {

@@ -45,7 +45,7 @@ public final class RequestBody {
     public static Fields read(Context ctx) {
         String mediaType = mediaType(ctx);
         if (ctx.req().getContentLengthLong() > (1 << 20)) {
-            throw tooLarge(); // too big to even drain politely
+            throw tooLarge(MAX_BYTES); // too big to even drain politely
         }
         return switch (mediaType) {
             case "application/json" -> {
@@ -62,17 +62,28 @@ public final class RequestBody {
     }
 
     private static byte[] body(Context ctx) {
-        // Read at most MAX_BYTES + 1 ourselves: a chunked body declares no length up front.
+        return bytes(ctx, MAX_BYTES);
+    }
+
+    /**
+     * The raw body, at most {@code maxBytes} (a 413 beyond): for the few routes whose bodies are
+     * neither funnel JSON nor forms, and may be larger (the mail providers' notifications).
+     */
+    public static byte[] bytes(Context ctx, int maxBytes) {
+        if (ctx.req().getContentLengthLong() > Math.max(maxBytes, 1 << 20)) {
+            throw tooLarge(maxBytes); // too big to even drain politely
+        }
+        // Read at most maxBytes + 1 ourselves: a chunked body declares no length up front.
         try (var in = ctx.req().getInputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[4096];
             int read;
             while ((read = in.read(buffer)) != -1) {
                 out.write(buffer, 0, read);
-                if (out.size() > MAX_BYTES) {
+                if (out.size() > maxBytes) {
                     // read (and drop) a bounded rest, so the client gets the 413 instead of a reset connection
                     in.skipNBytes(Math.min(Math.max(ctx.req().getContentLengthLong() - out.size(), 0), 1 << 20));
-                    throw tooLarge();
+                    throw tooLarge(maxBytes);
                 }
             }
             return out.toByteArray();
@@ -161,8 +172,8 @@ public final class RequestBody {
         return new ApiException(400, "malformed_body", "The form body has an invalid %-escape.");
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(413, "payload_too_large", "The body is larger than " + MAX_BYTES + " bytes.");
+    private static ApiException tooLarge(int maxBytes) {
+        return new ApiException(413, "payload_too_large", "The body is larger than " + maxBytes + " bytes.");
     }
 
     private static String mediaType(Context ctx) {

@@ -33,6 +33,8 @@ public final class OutboxRepository {
     public static final String SENDING = "sending";
     public static final String SENT = "sent";
     public static final String DEAD = "dead";
+    /** Never sent: the recipient is on the suppression list (V23). Final, like 'sent' and 'dead'. */
+    public static final String SUPPRESSED = "suppressed";
 
     /** Undelivered mail, for readiness and metrics. */
     /** @param deadRecently of the dead, those given up on since the moment asked about */
@@ -167,6 +169,17 @@ public final class OutboxRepository {
                 .set(OUTBOX_EMAIL.ATTEMPTS, OUTBOX_EMAIL.ATTEMPTS.plus(1))
                 .set(OUTBOX_EMAIL.NEXT_ATTEMPT_AT, retryAt == null ? now() : retryAt)
                 .set(OUTBOX_EMAIL.LAST_ERROR, truncate(error))
+                .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
+                .setNull(OUTBOX_EMAIL.LOCKED_BY)
+                .where(OUTBOX_EMAIL.ID.eq(id))
+                .execute();
+    }
+
+    /** The recipient is suppressed: the email is finished without an attempt, with the reason kept. */
+    public void markSuppressed(DSLContext tx, long id, String reason) {
+        tx.update(OUTBOX_EMAIL)
+                .set(OUTBOX_EMAIL.STATUS, SUPPRESSED)
+                .set(OUTBOX_EMAIL.LAST_ERROR, truncate(reason))
                 .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
                 .setNull(OUTBOX_EMAIL.LOCKED_BY)
                 .where(OUTBOX_EMAIL.ID.eq(id))

@@ -76,6 +76,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
     private final LongSupplier requestsQueued;
+    private final RecipientCheck recipients;
     private Duration outageBackoff = Duration.ZERO;
     private SmtpMailer.Connection connection; // only the worker thread touches it
     private long connectionLastUsed;
@@ -87,6 +88,14 @@ public final class OutboxWorker implements AutoCloseable {
     public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, DeferredRendering rendering, OutboxSettings settings,
                         String workerId, DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
                         LongSupplier requestsQueued) {
+        this(outbox, mailer, rendering, settings, workerId, deadLetters, throttle, metrics, requestsQueued, RecipientCheck.NONE);
+    }
+
+    /** @param recipients asked before each email whether its recipient is suppressed */
+    public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, DeferredRendering rendering, OutboxSettings settings,
+                        String workerId, DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
+                        LongSupplier requestsQueued, RecipientCheck recipients) {
+        this.recipients = recipients;
         this.rendering = rendering;
         this.requestsQueued = requestsQueued;
         this.metrics = metrics;
@@ -242,7 +251,7 @@ public final class OutboxWorker implements AutoCloseable {
         return taken;
     }
 
-    private enum Outcome { NOTHING_DUE, SENT, REFUSED, HELD_BACK, SMTP_UNREACHABLE }
+    private enum Outcome { NOTHING_DUE, SENT, SUPPRESSED, REFUSED, HELD_BACK, SMTP_UNREACHABLE }
 
     private record Attempt(Outcome outcome, String kind, Duration delay) {
         static final Attempt NOTHING_DUE = new Attempt(Outcome.NOTHING_DUE, null, Duration.ZERO);
@@ -255,6 +264,14 @@ public final class OutboxWorker implements AutoCloseable {
             return Attempt.NOTHING_DUE;
         }
         OutboxEmailRecord email = due.get(0);
+        // before the sending ceiling: mail that will never go must not use up its budget
+        Optional<String> suppressed = recipients.blocks(tx, email.getRecipient(), email.getKind());
+        if (suppressed.isPresent()) {
+            outbox.markSuppressed(tx, email.getId(), suppressed.get());
+            log.info("outbox email {} ({}) not sent: {}", email.getId(), email.getKind(), suppressed.get());
+            metrics.suppressed(email.getKind());
+            return new Attempt(Outcome.SUPPRESSED, email.getKind(), Duration.ZERO);
+        }
         Duration holdBack = throttle.holdBack(email.getKind());
         if (!holdBack.isZero()) {
             outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(holdBack), "held back: sending ceiling reached");

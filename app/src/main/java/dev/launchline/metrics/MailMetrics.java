@@ -15,6 +15,7 @@ public final class MailMetrics {
     public static final String RETRIED = "launchline.emails.retried";
     public static final String DEAD_LETTERED = "launchline.emails.dead.lettered";
     public static final String SMTP_UNREACHABLE = "launchline.smtp.unreachable";
+    public static final String SUPPRESSED = "launchline.emails.suppressed";
     public static final String GAVE_WAY = "launchline.mail.gave.way";
 
     private final MeterRegistry registry;
@@ -43,6 +44,11 @@ public final class MailMetrics {
     public void deadLettered(String kind) {
         counter(DEAD_LETTERED, "emails given up on (permanent 5xx rejection or too many attempts), by template kind",
                 kind).increment();
+    }
+
+    public void suppressed(String kind) {
+        counter(SUPPRESSED, "emails not sent because their recipient is on the suppression list, by template kind", kind)
+                .increment();
     }
 
     public void gaveWay(Duration pause) {

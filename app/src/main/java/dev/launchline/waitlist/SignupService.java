@@ -9,6 +9,7 @@ import dev.launchline.http.ApiException;
 import dev.launchline.leaderboard.Leaderboards;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.metrics.FunnelMetrics;
+import dev.launchline.suppression.SuppressionList;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.token.TokenSigner.Purpose;
 import dev.launchline.webhook.WebhookEvents;
@@ -77,6 +78,7 @@ public final class SignupService implements AutoCloseable {
     /** The signup statement with signup.created's deliveries, when an endpoint listens for them. */
     private final Optional<GroupCommit> newSignupsWithWebhooks;
     private final Leaderboards leaderboards;
+    private final SuppressionList suppressions;
     private final RepeatSignupPadding repeatPadding = new RepeatSignupPadding();
     /**
      * Where a repeat signup's reminder is written, after its answer: a bounded queue, and past it
@@ -97,8 +99,10 @@ public final class SignupService implements AutoCloseable {
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
                          Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups,
                          WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks,
-                         ConsentRecord.Hasher consentHasher, Leaderboards leaderboards) {
+                         ConsentRecord.Hasher consentHasher, Leaderboards leaderboards,
+                         SuppressionList suppressions) {
         this.consentHasher = consentHasher;
+        this.suppressions = suppressions;
         this.db = db;
         this.signups = signups;
         this.outbox = outbox;
@@ -277,6 +281,8 @@ public final class SignupService implements AutoCloseable {
             if (signup.getConfirmedAt() != null) {
                 return new Confirmation(waitlist, true, emails.statusLink(id));
             }
+            // the click proves the mailbox takes our mail again: an old hard bounce no longer holds its mail back
+            suppressions.mailboxProven(tx, signup.getEmail());
             confirmAndAnnounce(tx, waitlist, signup, now());
             log.info("signup {} confirmed on waitlist {}", id, waitlist.slug());
             return new Confirmation(waitlist, false, emails.statusLink(id));

@@ -104,6 +104,32 @@ class ConfigTest {
     }
 
     @Test
+    void bounce_and_complaint_settings_are_checked_and_the_signing_key_never_echoed() {
+        Map<String, String> env = productionEnv();
+        env.put("SES_SNS_TOPIC_ARNS", "arn:aws:sns:eu-west-1:123456789012:ses-feedback, not-an-arn");
+        env.put("SES_SNS_HOST_PATTERN", "sns.(unclosed");
+        env.put("SUPPRESSION_BOUNCE_RETRY_DAYS", "-1");
+        env.put("MAILGUN_WEBHOOK_SIGNING_KEY", "mailgun-key-never-printed");
+        ConfigException error = catchThrowableOfType(ConfigException.class,
+                () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).hasSize(3)
+                .anySatisfy(problem -> assertThat(problem).startsWith("SES_SNS_TOPIC_ARNS"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("SES_SNS_HOST_PATTERN"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("SUPPRESSION_BOUNCE_RETRY_DAYS"));
+        assertThat(error.getMessage()).doesNotContain("mailgun-key-never-printed", "not-an-arn");
+
+        env.put("SES_SNS_TOPIC_ARNS", "arn:aws:sns:eu-west-1:123456789012:ses-feedback");
+        env.remove("SES_SNS_HOST_PATTERN");
+        env.remove("SUPPRESSION_BOUNCE_RETRY_DAYS");
+        var suppression = Config.load(new EnvironmentVariables(env)).suppression();
+        assertThat(suppression.allowPlainHttp()).as("production fetches certificates over https only").isFalse();
+        assertThat(suppression.snsHostPattern().matcher("sns.eu-west-1.amazonaws.com").matches()).isTrue();
+        assertThat(suppression.snsHostPattern().matcher("sns.eu-west-1.amazonaws.com.evil.test").matches()).isFalse();
+        assertThat(suppression.bounceRetryAfter()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(suppression.mailgunSigningKey().orElseThrow().toString()).doesNotContain("mailgun-key");
+    }
+
+    @Test
     void an_allowed_origin_with_a_path_is_refused() {
         Map<String, String> env = new HashMap<>(Map.of("APP_ENV", "test", "FUNNELS", """
                 {"waitlists": [{"slug": "w", "public_url": "https://w.test/", "allowed_origins": ["https://w.test/landing"]}]}

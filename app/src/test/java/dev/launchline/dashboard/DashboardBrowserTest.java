@@ -56,6 +56,13 @@ class DashboardBrowserTest {
         assertThat(stack.http().postJson("/api/v1/forms/contact/submissions",
                 "{\"email\": \"buyer@browser.test\", \"message\": \"Pricing?\"}").status()).isEqualTo(202);
         String token = fixtures.token("dashboard-browser", "read");
+        // an operator puts an address on the suppression list (as a bounce from the provider would)
+        assertThat(stack.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.http().base()
+                        + "/api/v1/admin/suppressions"))
+                .header("Authorization", "Bearer " + fixtures.token("dashboard-writer", "write"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\": \"gone@browser.test\"}"))).status())
+                .isEqualTo(201);
 
         WebDriver browser = HeadlessChromium.start(true);
         try {
@@ -70,6 +77,8 @@ class DashboardBrowserTest {
             assertThat(text(browser, "total-signups")).isEqualTo(stats.at("/signups/total").asText());
             assertThat(text(browser, "release")).isEqualTo(stats.at("/release/release").asText());
             assertThat(text(browser, "referrals-credited")).isEqualTo(stats.at("/referrals/credited").asText());
+            assertThat(stats.at("/email/suppressed_addresses").asInt()).isEqualTo(1);
+            assertThat(text(browser, "suppressed-addresses")).isEqualTo("1");
             // 3 of 4 confirmed: ada by her link, cyd and eve because "instant" needs no confirmation
             assertThat(text(browser, "confirmation-rate")).isEqualTo("75 %");
             JavascriptExecutor script = (JavascriptExecutor) browser;
@@ -79,6 +88,8 @@ class DashboardBrowserTest {
             assertThat(script.executeScript("return Chart.getChart('chart-sources').data.labels.join(',')"))
                     .isEqualTo("twitter,<img src=x onerror=console.error('xss')>,newsletter");
             assertThat(browser.findElements(By.cssSelector("img"))).isEmpty();
+            assertThat(script.executeScript("return Chart.getChart('chart-email').data.labels.join(',')"))
+                    .isEqualTo("sent,failing, will retry,dead-lettered,suppressed,backlog");
             for (String chart : List.of("chart-confirmation", "chart-email", "chart-latency")) {
                 assertThat(script.executeScript("return Chart.getChart('" + chart + "').data.labels.length"))
                         .as(chart).isNotEqualTo(0L);

@@ -64,7 +64,14 @@ class StatsApiTest {
                        ('m5', 'test', 's', 'r', 's', 't', 'h', 'pending', 3, now() + interval '1 year',
                         now() - interval '10 minutes', null),
                        ('m6', 'test', 's', 'r', 's', 't', 'h', 'pending', 0, now() + interval '1 year',
-                        now() - interval '1 minute', null)
+                        now() - interval '1 minute', null),
+                       ('m7', 'test', 's', 'r', 's', 't', 'h', 'suppressed', 0, now(), now() - interval '3 hours', null),
+                       ('m8', 'test', 's', 'r', 's', 't', 'h', 'suppressed', 0, now(), now() - interval '90 days', null)
+                """);
+        // two addresses on the suppression list (only their hashes, as always)
+        stack.db().execute("""
+                insert into email_suppression (address_hash, reason, source)
+                values (repeat('a', 64), 'hard_bounce', 'ses'), (repeat('b', 64), 'complaint', 'mailgun')
                 """);
     }
 
@@ -136,6 +143,8 @@ class StatsApiTest {
             assertThat(email.get("backlog").asInt()).isEqualTo(2);
             assertThat(email.get("failed_pending").asInt()).isEqualTo(1);
             assertThat(email.get("oldest_pending_age_seconds").asLong()).isBetween(600L, 900L);
+            assertThat(email.get("suppressed").asInt()).as("the suppressed mail of the window").isEqualTo(1);
+            assertThat(email.get("suppressed_addresses").asInt()).isEqualTo(2);
         }
 
         @Test

@@ -6,6 +6,8 @@ import dev.launchline.Main;
 import dev.launchline.config.EnvironmentVariables;
 import dev.launchline.support.Eventually;
 import dev.launchline.support.Http;
+import dev.launchline.suppression.LocalMailgun;
+import dev.launchline.suppression.LocalSns;
 import dev.launchline.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,10 +42,15 @@ class OpenApiContractTest {
     private static ContractClient contract;
     private static String readToken;
     private static String writeToken;
+    private static LocalSns sns;
 
     @BeforeAll
     static void start() {
+        sns = new LocalSns(); // the SES endpoint trusts it (SES_SNS_* below)
         stack = TestStack.start(Map.ofEntries(
+                Map.entry("SES_SNS_TOPIC_ARNS", sns.env().get("SES_SNS_TOPIC_ARNS")),
+                Map.entry("SES_SNS_HOST_PATTERN", sns.env().get("SES_SNS_HOST_PATTERN")),
+                Map.entry("MAILGUN_WEBHOOK_SIGNING_KEY", LocalMailgun.SIGNING_KEY),
                 Map.entry("SMTP_HOST", ""), // the service's own embedded mail server: its /_dev/mail routes are registered
                 Map.entry("TRUSTED_PROXIES", "127.0.0.1/32"), // each request names its client IP in CF-Connecting-IP
                 Map.entry("RATE_LIMIT_SIGNUPS_PER_IP", "2/1m"),
@@ -71,6 +78,7 @@ class OpenApiContractTest {
             assertThat(missing).as("documented operations no test here has called successfully").isEmpty();
         } finally {
             stack.close();
+            sns.close();
         }
     }
 
@@ -282,6 +290,37 @@ class OpenApiContractTest {
     }
 
     @Nested
+    class Providers {
+        @Test
+        void amazon_ses_notifications_through_sns_match_the_description() {
+            String path = "/api/v1/providers/ses/notifications";
+            assertThat(contract.call("POST", path).json(sns.subscriptionConfirmation("contract")).send().json()
+                    .get("suppressed").asInt()).isZero();
+            assertThat(contract.call("POST", path).json(sns.notification(LocalSns.sesBounce(unique("bounced"), "Permanent"), "2"))
+                    .send().json().get("suppressed").asInt()).isEqualTo(1);
+            // as SNS really posts it
+            assertThat(contract.call("POST", path).body("text/plain; charset=UTF-8",
+                    sns.notification(LocalSns.sesComplaint(unique("complained")), "1")).send().status()).isEqualTo(200);
+            String forged = sns.notification(LocalSns.sesBounce(unique("forged"), "Permanent"), "2")
+                    .replace("forged", "victim");
+            assertThat(contract.call("POST", path).json(forged).send().json().at("/error/code").asText())
+                    .isEqualTo("signature_invalid");
+            assertThat(contract.call("POST", path).json("{\"Type\": \"Notification\"}").sendInvalid().status()).isEqualTo(403);
+            assertThat(contract.call("POST", path).json("[]").sendInvalid().json().at("/error/code").asText())
+                    .isEqualTo("malformed_json");
+        }
+
+        @Test
+        void mailgun_webhooks_match_the_description() {
+            String path = "/api/v1/providers/mailgun/events";
+            assertThat(contract.call("POST", path).json(LocalMailgun.permanentFailure(unique("gone"), LocalMailgun.SIGNING_KEY))
+                    .send().json().get("suppressed").asInt()).isEqualTo(1);
+            assertThat(contract.call("POST", path).json(LocalMailgun.complaint(unique("spam"), "wrong-key")).send()
+                    .json().at("/error/code").asText()).isEqualTo("signature_invalid");
+        }
+    }
+
+    @Nested
     class Admin {
         @Test
         void signups_can_be_listed_exported_resent_invited_and_erased() {
@@ -398,6 +437,27 @@ class OpenApiContractTest {
                     .status()).isEqualTo(202);
             assertThat(contract.call("POST", "/api/v1/admin/webhooks/nobody/replay-dead").bearer(writeToken).send()
                     .status()).isEqualTo(404);
+        }
+
+        @Test
+        void the_suppression_list_can_be_added_to_searched_looked_up_and_lifted() {
+            String email = unique("suppressed");
+            JsonNode added = contract.call("POST", "/api/v1/admin/suppressions")
+                    .json("{\"email\": \"" + email + "\", \"note\": \"asked by reply\"}").bearer(writeToken).send().json();
+            long id = added.get("id").asLong();
+            assertThat(added.get("reason").asText()).isEqualTo("manual");
+            assertThat(contract.call("GET", "/api/v1/admin/suppressions?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8)
+                    + "&reason=manual&limit=5").bearer(readToken).send().json().at("/items/0/id").asLong()).isEqualTo(id);
+            assertThat(contract.call("GET", "/api/v1/admin/suppressions/" + id).bearer(readToken).send()
+                    .json().get("source").asText()).isEqualTo("admin");
+            assertThat(contract.call("POST", "/api/v1/admin/suppressions").json("{\"email\": \"nope\"}").bearer(writeToken)
+                    .send().status()).isEqualTo(422);
+            assertThat(contract.call("GET", "/api/v1/admin/suppressions?reason=bored").bearer(readToken).sendInvalid()
+                    .status()).isEqualTo(422);
+            assertThat(contract.call("DELETE", "/api/v1/admin/suppressions/" + id).bearer(writeToken).send().status())
+                    .isEqualTo(204);
+            assertThat(contract.call("GET", "/api/v1/admin/suppressions/" + id).bearer(readToken).send().status())
+                    .isEqualTo(404);
         }
 
         @Test
