@@ -88,6 +88,7 @@ import dev.launchline.suppression.SuppressionRepository;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.waitlist.ConsentRecord;
 import dev.launchline.waitlist.EmailLinkHandler;
+import dev.launchline.waitlist.NewSignupStatement;
 import dev.launchline.waitlist.SignupHandler;
 import dev.launchline.waitlist.SignupRepository;
 import dev.launchline.waitlist.SignupSearchRepository;
@@ -264,9 +265,11 @@ public final class Launchline implements AutoCloseable {
                 : Optional.of(lifecycle.started("signup group commit with webhooks", new GroupCommit(
                         "new_signup_with_webhooks", database.dsl(), SignupRepository.INSERT_IF_NEW_WITH_EMAIL_AND_WEBHOOKS,
                         2, metrics.registry())));
+        NewSignupStatement newSignupStatement = new NewSignupStatement(new SignupRepository(), newSignups,
+                newSignupsWithWebhooks, webhooks);
         SignupService signups = lifecycle.started("signups", new SignupService(database.dsl(), new SignupRepository(),
                 outbox, waitlistEmails, tokens, waitlists, config.resendCooldown(), mailQueued, clock, referralGuard,
-                funnelMetrics, newSignups, webhooks, newSignupsWithWebhooks, new ConsentRecord.Hasher(signingKey), leaderboards,
+                funnelMetrics, newSignupStatement, webhooks, new ConsentRecord.Hasher(signingKey), leaderboards,
                 suppressions));
         LeadService leads = new LeadService(database.dsl(), new LeadRepository(), outbox, templates,
                 config.mailFrom(), mailQueued, clock, funnelMetrics, webhooks);
@@ -306,7 +309,8 @@ public final class Launchline implements AutoCloseable {
                         new AdminSignups(database.dsl(), new SignupSearchRepository(), new SignupRepository(), outbox,
                                 waitlistEmails, waitlists, audit, mailQueued, clock, webhooks),
                         new AdminLeads(database.dsl(), new LeadSearchRepository(), new LeadRepository(), audit),
-                        new AdminAuditLog(database.dsl(), audit), new AdminPeople(database.dsl(), audit, clock)).routes(admin),
+                        new AdminAuditLog(database.dsl(), audit), new AdminPeople(database.dsl(), audit, suppressionRepository, clock))
+                        .routes(admin),
                 new AdminWebhookHandler(new AdminWebhooks(database.dsl(), config.webhooks().endpoints(),
                         webhookDeliveries, audit, mailQueued)).routes(admin),
                 new InviteHandler(new InviteBatches(database.dsl(), new InviteBatchRepository(), new SignupRepository(),

@@ -2,6 +2,8 @@ package dev.launchline.admin;
 
 import dev.launchline.db.schema.tables.records.LeadRecord;
 import dev.launchline.db.schema.tables.records.SignupRecord;
+import dev.launchline.suppression.AddressHash;
+import dev.launchline.suppression.SuppressionRepository;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +17,9 @@ import java.util.stream.Collectors;
 /**
  * Everything stored about one person, as JSON: a subject access request (GDPR art. 15) answered
  * with one call. Their signups (with what they consented to and how), the people they referred
- * (ids and states only: those are other people), their leads, the mail to or about them, and the
- * webhook deliveries about them. Audited, by ids, never by address.
+ * (ids and states only: those are other people), their leads, the mail to or about them, the
+ * webhook deliveries about them, and whether their address is on the suppression list. Audited,
+ * by ids, never by address.
  */
 public final class AdminPeople {
     private static final Logger log = LoggerFactory.getLogger(AdminPeople.class);
@@ -36,18 +39,22 @@ public final class AdminPeople {
     public record SignupExport(SignupView signup, Consent consent, List<PersonExportRepository.Referee> referralsMade) {
     }
 
+    /** @param suppression the address's entry on the suppression list (kept by its hash), if any */
     public record PersonExport(String email, OffsetDateTime exportedAt, List<SignupExport> signups, List<LeadView> leads,
                                List<PersonExportRepository.Email> emails,
-                               List<PersonExportRepository.WebhookDelivery> webhookDeliveries) {
+                               List<PersonExportRepository.WebhookDelivery> webhookDeliveries,
+                               SuppressionRepository.Entry suppression) {
     }
 
     private final DSLContext db;
     private final PersonExportRepository repository = new PersonExportRepository();
     private final AuditRepository audit;
+    private final SuppressionRepository suppressions;
     private final Clock clock;
 
-    public AdminPeople(DSLContext db, AuditRepository audit, Clock clock) {
+    public AdminPeople(DSLContext db, AuditRepository audit, SuppressionRepository suppressions, Clock clock) {
         this.db = db;
+        this.suppressions = suppressions;
         this.audit = audit;
         this.clock = clock;
     }
@@ -68,7 +75,8 @@ public final class AdminPeople {
                     .toList();
             return new PersonExport(email, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), signupExports,
                     leads.stream().map(LeadView::of).toList(), repository.emails(tx, signupIds, leadIds),
-                    repository.webhookDeliveries(tx, signupIds, leadIds));
+                    repository.webhookDeliveries(tx, signupIds, leadIds),
+                    suppressions.find(tx, AddressHash.of(email)).orElse(null));
         });
         db.transaction(configuration -> audit.record(configuration.dsl(), actor, "person.export",
                 "signups:" + ids(export.signups().stream().map(s -> s.signup().id()).toList())

@@ -259,13 +259,13 @@ public final class OutboxWorker implements AutoCloseable {
 
     /** @param tried the emails this batch took already: one refused with a short backoff is not tried twice in it */
     private Attempt deliverOne(DSLContext tx, Set<Long> tried) {
-        List<OutboxEmailRecord> due = outbox.lockDue(tx, 1);
-        if (due.isEmpty() || !tried.add(due.get(0).getId())) {
+        List<ClaimedEmail> due = outbox.lockDue(tx, 1);
+        if (due.isEmpty() || !tried.add(due.get(0).email().getId())) {
             return Attempt.NOTHING_DUE;
         }
-        OutboxEmailRecord email = due.get(0);
+        OutboxEmailRecord email = due.get(0).email();
         // before the sending ceiling: mail that will never go must not use up its budget
-        Optional<String> suppressed = recipients.blocks(tx, email.getRecipient(), email.getKind());
+        Optional<String> suppressed = due.get(0).listed().flatMap(listed -> recipients.blocks(email.getKind(), listed));
         if (suppressed.isPresent()) {
             outbox.markSuppressed(tx, email.getId(), suppressed.get());
             log.info("outbox email {} ({}) not sent: {}", email.getId(), email.getKind(), suppressed.get());

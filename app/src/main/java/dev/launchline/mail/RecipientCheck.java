@@ -1,15 +1,19 @@
 package dev.launchline.mail;
 
-import org.jooq.DSLContext;
-
+import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
- * Asked by the worker before each email, in its transaction: why this recipient must get no mail
- * of this kind (the suppression list), or empty to send. Such an email ends 'suppressed'.
+ * Whether a claimed email may go to a recipient who is on the suppression list: given the list's
+ * entry that the claim read with the email (no round trip of its own), why this email must not be
+ * sent, or empty to send it. Such an email ends 'suppressed'.
  */
 public interface RecipientCheck {
-    RecipientCheck NONE = (tx, recipient, kind) -> Optional.empty();
+    /** A recipient's entry on the suppression list, as the claim read it: why, and its latest event. */
+    record Listed(String reason, OffsetDateTime since) {
+    }
 
-    Optional<String> blocks(DSLContext tx, String recipient, String kind);
+    RecipientCheck NONE = (kind, listed) -> Optional.empty();
+
+    Optional<String> blocks(String kind, Listed listed);
 }

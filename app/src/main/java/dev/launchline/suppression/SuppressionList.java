@@ -1,5 +1,6 @@
 package dev.launchline.suppression;
 
+import dev.launchline.mail.RecipientCheck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jooq.DSLContext;
@@ -90,18 +91,20 @@ public final class SuppressionList {
     }
 
     /**
-     * Why an email of this kind must not go to this recipient, if it must not: one lookup by the
-     * unique index, in the sender's transaction. Empty means send.
+     * Why an email of this kind must not go to a recipient on the list, if it must not; empty
+     * means send. The sender's claim reads the recipient's entry with the email
+     * (OutboxRepository.CLAIM), so this asks the database nothing.
      */
-    public Optional<String> blocks(DSLContext tx, String recipient, String kind) {
-        return repository.find(tx, AddressHash.of(recipient))
-                .filter(entry -> !confirmationMayRetry(entry, kind))
-                .map(entry -> "suppressed: " + entry.reason().replace('_', ' '));
+    public Optional<String> blocks(String kind, RecipientCheck.Listed listed) {
+        if (confirmationMayRetry(listed, kind)) {
+            return Optional.empty();
+        }
+        return Optional.of("suppressed: " + listed.reason().replace('_', ' '));
     }
 
-    private boolean confirmationMayRetry(SuppressionRepository.Entry entry, String kind) {
+    private boolean confirmationMayRetry(RecipientCheck.Listed listed, String kind) {
         return deliberateKinds.contains(kind)
-                && entry.reason().equals(SuppressionEvent.Reason.HARD_BOUNCE.id())
-                && entry.updatedAt().isBefore(OffsetDateTime.now(clock).minus(bounceRetryAfter));
+                && listed.reason().equals(SuppressionEvent.Reason.HARD_BOUNCE.id())
+                && listed.since().isBefore(OffsetDateTime.now(clock).minus(bounceRetryAfter));
     }
 }

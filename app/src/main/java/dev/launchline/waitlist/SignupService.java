@@ -72,11 +72,9 @@ public final class SignupService implements AutoCloseable {
     private final FunnelMetrics metrics;
     private final SecureRandom random = new SecureRandom();
     private final SignupIds ids;
-    private final GroupCommit newSignups;
+    private final NewSignupStatement newSignups;
     private final ConsentRecord.Hasher consentHasher;
     private final WebhookEvents webhooks;
-    /** The signup statement with signup.created's deliveries, when an endpoint listens for them. */
-    private final Optional<GroupCommit> newSignupsWithWebhooks;
     private final Leaderboards leaderboards;
     private final SuppressionList suppressions;
     private final RepeatSignupPadding repeatPadding = new RepeatSignupPadding();
@@ -97,9 +95,8 @@ public final class SignupService implements AutoCloseable {
 
     public SignupService(DSLContext db, SignupRepository signups, OutboxRepository outbox, WaitlistEmails emails,
                          TokenSigner tokens, Waitlists waitlists, Duration resendCooldown, Runnable mailQueued,
-                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, GroupCommit newSignups,
-                         WebhookEvents webhooks, Optional<GroupCommit> newSignupsWithWebhooks,
-                         ConsentRecord.Hasher consentHasher, Leaderboards leaderboards,
+                         Clock clock, ReferralGuard referralGuard, FunnelMetrics metrics, NewSignupStatement newSignups,
+                         WebhookEvents webhooks, ConsentRecord.Hasher consentHasher, Leaderboards leaderboards,
                          SuppressionList suppressions) {
         this.consentHasher = consentHasher;
         this.suppressions = suppressions;
@@ -117,7 +114,6 @@ public final class SignupService implements AutoCloseable {
         this.ids = new SignupIds(db);
         this.newSignups = newSignups;
         this.webhooks = webhooks;
-        this.newSignupsWithWebhooks = newSignupsWithWebhooks;
         this.leaderboards = leaderboards;
     }
 
@@ -193,13 +189,7 @@ public final class SignupService implements AutoCloseable {
         }
         SignupRecord signup = signups.newSignup(db, waitlist.slug(), request, referralCode(), referredBy, consent, now);
         signup.setId(ids.next());
-        Optional<WebhookEvents.Prepared> created = webhooks.signupCreated(signup);
-        boolean inserted = created.isPresent() && newSignupsWithWebhooks.isPresent()
-                ? signups.insertIfNewWithEmail(newSignupsWithWebhooks.get(), signup,
-                        emails.deferredConfirmation(waitlist, signup), outbox.newMessageId(), outbox.now(), created.get())
-                : signups.insertIfNewWithEmail(newSignups, signup,
-                        emails.deferredConfirmation(waitlist, signup), outbox.newMessageId(), outbox.now());
-        if (!inserted) {
+        if (!newSignups.insert(signup, emails.deferredConfirmation(waitlist, signup), outbox.newMessageId(), outbox.now())) {
             return Optional.empty();
         }
         log.info("signup {} joined waitlist {}", signup.getId(), waitlist.slug());

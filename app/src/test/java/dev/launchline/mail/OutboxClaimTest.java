@@ -41,8 +41,8 @@ class OutboxClaimTest {
                     "late@rocket-users.test", Optional.empty(), "Confirm", "text", "<p>html</p>", Optional.empty()), null, null);
 
             String plan = outbox.inTransaction(tx -> {
-                List<OutboxEmailRecord> claimed = outbox.lockDue(tx, 50);
-                assertThat(claimed).extracting(OutboxEmailRecord::getRecipient).containsExactly("late@rocket-users.test");
+                List<ClaimedEmail> claimed = outbox.lockDue(tx, 50);
+                assertThat(claimed).extracting(email -> email.email().getRecipient()).containsExactly("late@rocket-users.test");
                 // bound as lockDue binds it (JDBC), with the session setting it made
                 return new FixedStatement("explain " + OutboxRepository.CLAIM.sql())
                         .query(tx, row -> row.getString(1), outbox.now(), outbox.now(), 50).toString();
