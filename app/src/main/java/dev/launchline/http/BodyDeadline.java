@@ -70,16 +70,24 @@ final class BodyDeadline extends Handler.Wrapper {
         void start() {
             timeout = request.getComponents().getScheduler()
                     .schedule(this::expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
-            run();
+            gather(false);
+        }
+
+        /** Jetty calls this when more of the body has arrived (the demand callback). */
+        @Override
+        public void run() {
+            gather(true);
         }
 
         /**
-         * Reads what has arrived; asks to be called again when there is more. A plain Runnable is
-         * a blocking task to Jetty, so when more arrives this runs on a pool thread, where handing
-         * the request on (which may block) is allowed.
+         * Reads what has arrived; asks to be called again when there is more. Once the body is
+         * whole (or past what a valid body may be), hands the request on: directly when called
+         * from {@link #start()}, but never from inside the demand callback. Jetty runs a request's
+         * demand callbacks one after another, so a handler that blocks there reading the rest of
+         * a body (one past MAX_BYTES, read by RequestBody.bytes) waits for a callback queued
+         * behind its own: it hung until the idle timeout for about one large body in fifteen.
          */
-        @Override
-        public void run() {
+        private void gather(boolean inDemandCallback) {
             synchronized (this) {
                 while (state.get() == State.LOADING) {
                     Content.Chunk chunk = request.read();
@@ -105,7 +113,11 @@ final class BodyDeadline extends Handler.Wrapper {
             }
             if (state.compareAndSet(State.LOADING, State.HANDED_ON)) {
                 timeout.cancel();
-                handOn();
+                if (inDemandCallback) {
+                    request.getComponents().getThreadPool().execute(this::handOn);
+                } else {
+                    handOn();
+                }
             }
         }
 

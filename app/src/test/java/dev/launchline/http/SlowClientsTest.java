@@ -93,6 +93,48 @@ class SlowClientsTest {
         }
     }
 
+    @Test
+    void a_body_past_the_limit_that_arrives_in_pieces_gets_its_413_at_once() throws Exception {
+        // The pieces make the body loader hand the request on from Jetty's demand callback; the
+        // handler then blocks reading the rest. Handed on there, it waited for a callback queued
+        // behind its own until the idle timeout (about one large body in fifteen, in any order).
+        try (TestStack stack = TestStack.start(SMALL)) {
+            for (int i = 0; i < 5; i++) {
+                String answer = inPieces(stack.service().port(), SIGNUPS, 40_000, 1_000, 19_000);
+                assertThat(answer).as("attempt %d", i).startsWith("HTTP/1.1 413 ");
+                assertThat(new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4))
+                        .at("/error/code").asText()).isEqualTo("payload_too_large");
+            }
+            assertThat(stack.db().fetchCount(stack.db().selectFrom("signup"))).isZero();
+        }
+    }
+
+    /** POSTs a JSON body of {@code length} bytes: its first pieces of the given sizes, 200 ms apart, then the rest. */
+    private static String inPieces(int port, String path, int length, int... pieces) throws IOException, InterruptedException {
+        byte[] body = ("{\"email\": \"big@rocket-users.test\", \"x\": \"" + "y".repeat(length) + "\"}")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000); // the idle timeout it used to wait for is 30 s
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            int sent = 0;
+            try {
+                for (int piece : pieces) {
+                    out.write(body, sent, piece);
+                    out.flush();
+                    sent += piece;
+                    Thread.sleep(200);
+                }
+                out.write(body, sent, body.length - sent);
+                out.flush();
+            } catch (IOException closedOnUs) {
+                // answered before the last piece went out: read what it said
+            }
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /**
      * Sends {@code head}, then {@code slowly} one byte every 250 ms; returns whatever the server
      * answered once it closed the connection (or "" if it never did within the bytes we had).

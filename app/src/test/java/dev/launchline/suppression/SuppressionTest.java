@@ -226,8 +226,6 @@ class SuppressionTest {
         }
 
         @Test
-        @org.junit.jupiter.api.Disabled("flaky: in about one full-suite run of three the client waited 20 s for this answer "
-                + "(seen on CI, 2026-12-04); the oversized-body path of RequestBody.bytes behind BodyDeadline needs a look")
         void a_body_too_large_is_a_clear_413() {
             Http.Response huge = postSns("{\"Message\": \"" + "x".repeat(300 * 1024) + "\"}");
             assertThat(huge.status()).isEqualTo(413);
