@@ -97,6 +97,14 @@ public final class OutboxRepository {
      * time). Rows such an older instance left 'sending' are taken once their lease ran out.
      */
     public List<ClaimedEmail> lockDue(DSLContext tx, int limit) {
+        return lockDue(tx, limit, QueueHead.START);
+    }
+
+    /**
+     * As {@link #lockDue(DSLContext, int)}, but only emails due at {@code from} or later: the walk
+     * along the due index starts there ({@link QueueHead} says why).
+     */
+    public List<ClaimedEmail> lockDue(DSLContext tx, int limit, OffsetDateTime from) {
         // Walk the due index in order, never a bitmap scan. Sent emails leave dead entries in it
         // until VACUUM (V14): an index scan marks each one dead the first time it passes it and
         // skips it from then on; a bitmap scan visits every one of them again at every claim. With
@@ -104,7 +112,7 @@ public final class OutboxRepository {
         // a claim took 14 ms to find one email among 27,000 dead entries.
         NO_BITMAP_SCANS.execute(tx);
         OffsetDateTime now = now();
-        return CLAIM.query(tx, OutboxRepository::claimed, now, now, limit);
+        return CLAIM.query(tx, OutboxRepository::claimed, now, from, now, limit);
     }
 
     /*
@@ -116,7 +124,7 @@ public final class OutboxRepository {
             "select set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true)");
 
     /**
-     * The claim lockDue runs (its plan is checked in tests); parameters: now, now, limit. It also
+     * The claim lockDue runs (its plan is checked in tests); parameters: now, from, now, limit. It also
      * reads the recipient's entry on the suppression list (V23), by the same hash AddressHash
      * computes (SHA-256 of the lower-cased address; the addresses we send to are ASCII), so that
      * the check every email needs costs no round trip of its own: as a query of its own it was one
@@ -124,13 +132,13 @@ public final class OutboxRepository {
      */
     static final FixedStatement CLAIM = new FixedStatement("""
             select o.id, o.message_id, o.kind, o.signup_id, o.sender, o.recipient, o.reply_to, o.subject,
-                   o.text_body, o.html_body, o.unsubscribe_url, o.template_data, o.attempts, o.created_at,
+                   o.text_body, o.html_body, o.unsubscribe_url, o.template_data, o.attempts, o.created_at, o.next_attempt_at,
                    s.reason as suppressed_for, s.updated_at as suppressed_since
             from outbox_email o
             left join email_suppression s
                    on s.address_hash = encode(sha256(convert_to(lower(o.recipient), 'UTF8')), 'hex')
             where (o.status = 'pending' or (o.status = 'sending' and o.locked_until < ?))
-              and o.next_attempt_at <= ?
+              and o.next_attempt_at >= ? and o.next_attempt_at <= ?
             order by o.next_attempt_at
             limit ?
             for update of o skip locked"""); 
@@ -153,6 +161,7 @@ public final class OutboxRepository {
         email.setTemplateData(templateData == null ? null : JSON.valueOf(templateData));
         email.setAttempts(row.getInt("attempts"));
         email.setCreatedAt(row.getObject("created_at", OffsetDateTime.class));
+        email.setNextAttemptAt(row.getObject("next_attempt_at", OffsetDateTime.class));
         String suppressedFor = row.getString("suppressed_for");
         return new ClaimedEmail(email, suppressedFor == null ? Optional.empty()
                 : Optional.of(new RecipientCheck.Listed(suppressedFor, row.getObject("suppressed_since", OffsetDateTime.class))));

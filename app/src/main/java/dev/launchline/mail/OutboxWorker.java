@@ -78,6 +78,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final LongSupplier requestsQueued;
     private final RecipientCheck recipients;
     private Duration outageBackoff = Duration.ZERO;
+    private final QueueHead queueHead = new QueueHead(System::nanoTime);
     private SmtpMailer.Connection connection; // only the worker thread touches it
     private long connectionLastUsed;
 
@@ -259,7 +260,7 @@ public final class OutboxWorker implements AutoCloseable {
 
     /** @param tried the emails this batch took already: one refused with a short backoff is not tried twice in it */
     private Attempt deliverOne(DSLContext tx, Set<Long> tried) {
-        List<ClaimedEmail> due = outbox.lockDue(tx, 1);
+        List<ClaimedEmail> due = claimNext(tx);
         if (due.isEmpty() || !tried.add(due.get(0).email().getId())) {
             return Attempt.NOTHING_DUE;
         }
@@ -301,6 +302,21 @@ public final class OutboxWorker implements AutoCloseable {
             outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(outageBackoff), "SMTP server unreachable");
             return new Attempt(Outcome.SMTP_UNREACHABLE, email.getKind(), outageBackoff);
         }
+    }
+
+    /** The next due email, locked: looked for from near the queue's head first ({@link QueueHead}). */
+    private List<ClaimedEmail> claimNext(DSLContext tx) {
+        OffsetDateTime from = queueHead.from();
+        List<ClaimedEmail> due = outbox.lockDue(tx, 1, from);
+        if (due.isEmpty() && !from.equals(QueueHead.START)) {
+            due = outbox.lockDue(tx, 1, queueHead.fromTheStart());
+        }
+        if (due.isEmpty()) {
+            queueHead.empty();
+        } else {
+            queueHead.found(due.get(0).email().getNextAttemptAt());
+        }
+        return due;
     }
 
     /**

@@ -7,8 +7,11 @@ import dev.launchline.support.TestDatabases;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,12 +48,35 @@ class OutboxClaimTest {
                 assertThat(claimed).extracting(email -> email.email().getRecipient()).containsExactly("late@rocket-users.test");
                 // bound as lockDue binds it (JDBC), with the session setting it made
                 return new FixedStatement("explain " + OutboxRepository.CLAIM.sql())
-                        .query(tx, row -> row.getString(1), outbox.now(), outbox.now(), 50).toString();
+                        .query(tx, row -> row.getString(1), outbox.now(), QueueHead.START, outbox.now(), 50).toString();
             });
             assertThat(plan).contains("Index Scan using outbox_email_due_idx").doesNotContain("Bitmap");
+
+            // The burst's dead entries all sort before the queue's head: a claim from near the head
+            // (QueueHead) does not pass them. Buffers read, not time: a count the same on any machine.
+            OffsetDateTime head = database.dsl().fetchValue(OUTBOX_EMAIL.NEXT_ATTEMPT_AT,
+                    OUTBOX_EMAIL.RECIPIENT.eq("late@rocket-users.test"));
+            int fromTheStart = buffersRead(outbox, QueueHead.START);
+            int fromTheHead = buffersRead(outbox, head.minus(QueueHead.MARGIN));
+            assertThat(fromTheStart).as("buffers read by a claim from the start").isGreaterThan(50);
+            assertThat(fromTheHead).as("buffers read by a claim from the head").isLessThan(10);
             // and VACUUM clears the dead entries after a thousand changes, not after a fifth of the table (V14)
             assertThat(database.dsl().fetchValue("select array_to_string(reloptions, ',') from pg_class where relname = 'outbox_email'"))
                     .asString().contains("autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=1000");
         }
+    }
+
+    /** Shared buffers the claim reads (EXPLAIN ANALYZE, rolled back: the lock is not kept). */
+    private static int buffersRead(OutboxRepository outbox, OffsetDateTime from) {
+        List<String> plan = outbox.inTransaction(tx -> {
+            outbox.lockDue(tx, 1, from); // the session settings lockDue makes, and index entries marked dead as it passes
+            List<String> lines = new FixedStatement("explain (analyze, buffers, costs off, timing off) " + OutboxRepository.CLAIM.sql())
+                    .query(tx, row -> row.getString(1), outbox.now(), from, outbox.now(), 1);
+            tx.rollback().execute();
+            return lines;
+        });
+        Matcher hit = Pattern.compile("Buffers: shared hit=(\\d+)(?: read=(\\d+))?").matcher(String.join("\n", plan));
+        assertThat(hit.find()).as("buffers in %s", plan).isTrue();
+        return Integer.parseInt(hit.group(1)) + (hit.group(2) == null ? 0 : Integer.parseInt(hit.group(2)));
     }
 }

@@ -16,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -167,6 +168,42 @@ class OutboxTest {
                 assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.LAST_ERROR.isNotNull())).isZero();
             } finally {
                 worker.close();
+            }
+        }
+    }
+
+    @Test
+    void an_email_that_sorts_before_the_queues_head_is_still_sent_in_the_same_batch() {
+        // The claim walks from near the head it last found (QueueHead); an email committed late with
+        // an earlier due time (a long transaction), or one a dead sender held, sorts before that.
+        String databaseUrl = TestDatabases.fresh();
+        int smtpPort = TestStack.freePort();
+        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2);
+             DevMailServer smtp = DevMailServer.start(smtpPort)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            OutboxSettings batchesOfOne = oneSender(3, Duration.ofMillis(10), 1, Duration.ofMillis(1), Duration.ofMillis(5));
+            try (OutboxWorker worker = worker(outbox, new SmtpMailer(smtp(smtpPort)), batchesOfOne, "w", (e, r) -> { })) {
+                enqueueTo(outbox, database, "first@rocket-users.test");
+                enqueueTo(outbox, database, "second@rocket-users.test");
+                assertThat(worker.deliverBatch()).isEqualTo(1); // the head is now where "first" was due
+
+                enqueueTo(outbox, database, "late@rocket-users.test");
+                database.dsl().update(OUTBOX_EMAIL)
+                        .set(OUTBOX_EMAIL.NEXT_ATTEMPT_AT, OffsetDateTime.now().minusHours(1))
+                        .where(OUTBOX_EMAIL.RECIPIENT.eq("late@rocket-users.test"))
+                        .execute();
+                enqueueTo(outbox, database, "next@rocket-users.test");
+
+                for (int batch = 0; batch < 3; batch++) {
+                    assertThat(worker.deliverBatch()).isEqualTo(1);
+                }
+                assertThat(worker.deliverBatch()).isZero();
+                // from near the head first; the late one when the short walk finds nothing more
+                assertThat(smtp.messages()).extracting(DevMailServer.CapturedMail::to).containsExactly(
+                        List.of("first@rocket-users.test"), List.of("second@rocket-users.test"),
+                        List.of("next@rocket-users.test"), List.of("late@rocket-users.test"));
+                assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent"))).isEqualTo(4);
             }
         }
     }
