@@ -304,16 +304,13 @@ public final class OutboxWorker implements AutoCloseable {
         }
     }
 
-    /** The next due email, locked: looked for from near the queue's head first ({@link QueueHead}). */
+    /**
+     * The next due email, locked, looked for from near the queue's head ({@link QueueHead}): one
+     * that sorts before it waits for the next walk from the start, at most a second.
+     */
     private List<ClaimedEmail> claimNext(DSLContext tx) {
-        OffsetDateTime from = queueHead.from();
-        List<ClaimedEmail> due = outbox.lockDue(tx, 1, from);
-        if (due.isEmpty() && !from.equals(QueueHead.START)) {
-            due = outbox.lockDue(tx, 1, queueHead.fromTheStart());
-        }
-        if (due.isEmpty()) {
-            queueHead.empty();
-        } else {
+        List<ClaimedEmail> due = outbox.lockDue(tx, 1, queueHead.from());
+        if (!due.isEmpty()) {
             queueHead.found(due.get(0).email().getNextAttemptAt());
         }
         return due;
