@@ -5,14 +5,12 @@ import dev.launchline.devstack.DevMailServer;
 import dev.launchline.devstack.DevMailServer.CapturedMail;
 import dev.launchline.metrics.MailMetrics;
 import dev.launchline.support.Eventually;
-import dev.launchline.support.TestDatabases;
 import dev.launchline.support.MainProcess;
 import dev.launchline.support.TestStack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,12 +32,12 @@ class OutboxCrashTest {
 
     @Test
     void a_kill_mid_send_loses_nothing_and_duplicates_at_most_one_email_per_sender() throws Exception {
-        String databaseUrl = TestDatabases.fresh();
-        int smtpPort = TestStack.freePort();
-        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2);
-             DevMailServer smtp = DevMailServer.start(smtpPort)) {
-            database.migrate();
-            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+        try (OutboxRig rig = OutboxRig.start()) {
+            String databaseUrl = rig.databaseUrl;
+            int smtpPort = rig.smtpPort;
+            Database database = rig.database;
+            DevMailServer smtp = rig.smtp;
+            OutboxRepository outbox = rig.outbox;
             for (int i = 0; i < QUEUED; i++) {
                 outbox.enqueue(database.dsl(), new OutgoingEmail("test", "hello@launchline.test",
                         "queued" + i + "@rocket-users.test", Optional.empty(), "Hi", "text", "<p>html</p>",

@@ -176,14 +176,12 @@ class OutboxTest {
     void an_email_that_sorts_before_the_queues_head_is_sent_within_a_second() throws Exception {
         // The claim walks from near the head it last found (QueueHead); an email committed late with
         // an earlier due time (a long transaction), or one a dead sender held, sorts before that.
-        String databaseUrl = TestDatabases.fresh();
-        int smtpPort = TestStack.freePort();
-        try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2);
-             DevMailServer smtp = DevMailServer.start(smtpPort)) {
-            database.migrate();
-            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+        try (OutboxRig rig = OutboxRig.start()) {
+            Database database = rig.database;
+            DevMailServer smtp = rig.smtp;
+            OutboxRepository outbox = rig.outbox;
             OutboxSettings batchesOfOne = oneSender(3, Duration.ofMillis(10), 1, Duration.ofMillis(1), Duration.ofMillis(5));
-            try (OutboxWorker worker = worker(outbox, new SmtpMailer(smtp(smtpPort)), batchesOfOne, "w", (e, r) -> { })) {
+            try (OutboxWorker worker = worker(outbox, new SmtpMailer(smtp(rig.smtpPort)), batchesOfOne, "w", (e, r) -> { })) {
                 enqueueTo(outbox, database, "first@rocket-users.test");
                 enqueueTo(outbox, database, "second@rocket-users.test");
                 assertThat(worker.deliverBatch()).isEqualTo(1); // the head is now where "first" was due
