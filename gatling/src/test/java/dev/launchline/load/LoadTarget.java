@@ -57,6 +57,7 @@ public final class LoadTarget implements AutoCloseable {
     private long signupsBeforeMeasuring;
     private long walRecordsBeforeMeasuring;
     private long walBytesBeforeMeasuring;
+    private Optional<CpuUse> cpu = Optional.empty();
 
     private LoadTarget(String baseUrl, Optional<EmbeddedPostgres> postgres, Optional<Process> service,
                        Optional<MailSink> mailSink) {
@@ -310,6 +311,7 @@ public final class LoadTarget implements AutoCloseable {
      * signups made from here on, apart from a warm-up's.
      */
     public void startMeasuring() {
+        cpu = service.flatMap(process -> postgres.flatMap(database -> CpuUse.start(process.pid(), database.dataDir())));
         checkDatabase(connection -> {
             signupsBeforeMeasuring = count(connection, "select count(*) from " + signupTable());
             try (ResultSet now = connection.createStatement().executeQuery("""
@@ -322,6 +324,14 @@ public final class LoadTarget implements AutoCloseable {
                 return measuredFrom;
             }
         });
+    }
+
+    /**
+     * CPU time by process since startMeasuring ({@link CpuUse}), printed, with the service's and
+     * PostgreSQL's per signup; empty for a deployment (-DbaseUrl) or where /proc cannot be read.
+     */
+    public Map<String, Double> measuredCpu(long signups) {
+        return cpu.map(counting -> counting.stop(signups)).orElse(Map.of());
     }
 
     private static String signupTable() {

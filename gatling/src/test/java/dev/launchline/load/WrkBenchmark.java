@@ -101,6 +101,7 @@ public final class WrkBenchmark {
             int ramp = rate == 0 ? 0 : Integer.getInteger("ramp", 0);
             Map<String, Double> measured = wrk(target.baseUrl(), script, rate, ramp, connections, duration, "measured");
             accepted += measured.get("accepted").longValue();
+            measured.putAll(target.measuredCpu(measured.get("accepted").longValue()));
             measured.putAll(target.measuredWal());
             List<String> broken = new ArrayList<>();
             String scenario = budgetScenario(ramp);
@@ -138,6 +139,13 @@ public final class WrkBenchmark {
                 service.get("p50"), floor.get("p50"), service.get("p50") / floor.get("p50"),
                 service.get("p95"), floor.get("p95"), service.get("p95") / floor.get("p95"),
                 service.get("p99"), floor.get("p99"), service.get("p99") / floor.get("p99"));
+        if (floor.containsKey("cpu_ms_per_signup") && service.containsKey("cpu_ms_per_signup")) {
+            System.out.printf("AGAINST THE FLOOR: CPU of the process and PostgreSQL per signup %.3f vs %.3f ms (%.1fx); "
+                            + "the machine %.0f%% vs %.0f%% busy (%% of one core)%n",
+                    service.get("cpu_ms_per_signup"), floor.get("cpu_ms_per_signup"),
+                    service.get("cpu_ms_per_signup") / floor.get("cpu_ms_per_signup"),
+                    service.get("machine_cpu_percent"), floor.get("machine_cpu_percent"));
+        }
         if (floor.containsKey("wal_bytes_per_signup") && service.containsKey("wal_bytes_per_signup")) {
             System.out.printf("AGAINST THE FLOOR: WAL per signup %.0f vs %.0f bytes (%.1fx), %.1f vs %.1f records%n",
                     service.get("wal_bytes_per_signup"), floor.get("wal_bytes_per_signup"),
