@@ -6,6 +6,7 @@ import org.jooq.exception.DataAccessException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +56,42 @@ public final class FixedStatement {
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         mapped.add(mapper.map(rows));
+                    }
+                }
+                return mapped;
+            } catch (SQLException failed) {
+                throw translate(failed);
+            }
+        });
+    }
+
+    /**
+     * Runs a text of several statements, sent together in one round trip, and maps the rows of the
+     * last one's result: the statements before it run for their effect (e.g. set_config for the
+     * query after them, which PostgreSQL plans only once they have run).
+     */
+    public <T> List<T> queryLast(DSLContext tx, RowMapper<T> mapper, Object... parameters) {
+        return tx.connectionResult(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, parameters);
+                boolean rows = statement.execute();
+                ResultSet last = null;
+                while (rows || statement.getUpdateCount() != -1) {
+                    if (rows) {
+                        if (last != null) {
+                            last.close();
+                        }
+                        last = statement.getResultSet();
+                    }
+                    // keep this result open: it is the one to read if no other follows
+                    rows = statement.getMoreResults(Statement.KEEP_CURRENT_RESULT);
+                }
+                List<T> mapped = new ArrayList<>();
+                if (last != null) {
+                    try (ResultSet result = last) {
+                        while (result.next()) {
+                            mapped.add(mapper.map(result));
+                        }
                     }
                 }
                 return mapped;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Mustache templates for each email kind: {@code <kind>.subject}, {@code <kind>.txt} and
@@ -24,6 +25,9 @@ public final class EmailTemplates {
     public record Rendered(String subject, String text, String html) {
     }
 
+    /** Line breaks a subject template produced: a subject is one header line (compiled once, not per email). */
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
+
     private final Optional<Path> overrideDir;
     private final Map<String, Template> cache = new ConcurrentHashMap<>();
     private final Mustache.Compiler textCompiler = Mustache.compiler().escapeHTML(false).defaultValue("");
@@ -34,8 +38,8 @@ public final class EmailTemplates {
     }
 
     public Rendered render(String funnelSlug, String kind, Map<String, Object> data) {
-        String subject = template(funnelSlug, kind + ".subject", textCompiler).execute(data)
-                .replaceAll("[\\r\\n]+", " ").strip(); // a subject is one header line
+        String subject = LINE_BREAKS.matcher(template(funnelSlug, kind + ".subject", textCompiler).execute(data))
+                .replaceAll(" ").strip();
         return new Rendered(subject,
                 template(funnelSlug, kind + ".txt", textCompiler).execute(data),
                 template(funnelSlug, kind + ".html", htmlCompiler).execute(data));

@@ -66,6 +66,28 @@ class OutboxClaimTest {
         }
     }
 
+    @Test
+    void a_claim_leaves_its_transaction_without_bitmap_scans_and_with_a_commit_that_does_not_wait_for_the_disk() {
+        try (Database database = new Database(TestDatabases.fresh(), Optional.of("postgres"), Optional.empty(), 2)) {
+            database.migrate();
+            OutboxRepository outbox = new OutboxRepository(database.dsl(), "launchline.test", Clock.systemUTC());
+            outbox.enqueue(database.dsl(), new OutgoingEmail("confirmation", "hello@launchline.test",
+                    "due@rocket-users.test", Optional.empty(), "Confirm", "text", "<p>html</p>", Optional.empty()), null, null);
+            String settings = "select current_setting('enable_bitmapscan') || ' ' || current_setting('synchronous_commit')";
+
+            List<String> seen = outbox.inTransaction(tx -> {
+                String before = tx.fetchValue(settings).toString();
+                // the settings and the claim go in one round trip: the claim's rows still come back
+                assertThat(outbox.lockDue(tx, 1)).extracting(email -> email.email().getRecipient())
+                        .containsExactly("due@rocket-users.test");
+                return List.of(before, tx.fetchValue(settings).toString());
+            });
+            assertThat(seen).containsExactly("on on", "off off");
+            // for that transaction only: the pool's next user commits durably again
+            assertThat(database.dsl().fetchValue(settings).toString()).isEqualTo("on on");
+        }
+    }
+
     /** Shared buffers the claim reads (EXPLAIN ANALYZE, rolled back: the lock is not kept). */
     private static int buffersRead(OutboxRepository outbox, OffsetDateTime from) {
         List<String> plan = outbox.inTransaction(tx -> {

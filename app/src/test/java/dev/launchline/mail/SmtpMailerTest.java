@@ -10,10 +10,13 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +70,19 @@ class SmtpMailerTest {
         assertThat(lines((String) text.getContent())).isEqualTo(lines(body));
         assertThat(lines((String) html.getContent())).isEqualTo(lines("<html><body>" + body + "</body></html>"));
         assertThat(received.getMessageID()).isEqualTo("<body-test@launchline.test>");
+    }
+
+    @Test
+    void the_date_header_is_when_the_email_was_queued_in_rfc_5322_form() throws Exception {
+        OutboxEmailRecord email = email("Hi", "<p>Hi</p>");
+        email.setCreatedAt(OffsetDateTime.parse("2026-12-04T09:05:03.250+01:00"));
+        try (SmtpMailer.Connection connection = mailer.connect()) {
+            connection.send(email);
+        }
+
+        MimeMessage received = relay.getReceivedMessages()[0];
+        assertThat(received.getHeader("Date")).containsExactly("Fri, 4 Dec 2026 09:05:03 +0100");
+        assertThat(received.getSentDate().toInstant()).isEqualTo(Instant.parse("2026-12-04T08:05:03Z"));
     }
 
     private static String lines(String text) {
