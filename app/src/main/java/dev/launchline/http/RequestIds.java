@@ -1,9 +1,9 @@
 package dev.launchline.http;
 
+import dev.launchline.token.ThreadRandom;
 import io.javalin.http.Context;
 import org.slf4j.MDC;
 
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +21,7 @@ public final class RequestIds {
 
     public static void assign(Context ctx) {
         String incoming = ctx.header(HEADER);
-        String id = incoming != null && SAFE.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+        String id = incoming != null && SAFE.matcher(incoming).matches() ? incoming : ThreadRandom.uuid().toString();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
         MDC.put("request_id", id);

@@ -2,6 +2,7 @@ package dev.launchline.mail;
 
 import dev.launchline.db.FixedStatement;
 import dev.launchline.db.schema.tables.records.OutboxEmailRecord;
+import dev.launchline.token.ThreadRandom;
 import org.jooq.DSLContext;
 import org.jooq.JSON;
 import org.jooq.Record4;
@@ -14,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
@@ -71,7 +71,7 @@ public final class OutboxRepository {
 
     /** A Message-ID of ours: kept with the row, so a re-sent email is recognisably the same one. */
     public String newMessageId() {
-        return "<" + UUID.randomUUID() + "@" + messageIdDomain + ">";
+        return "<" + ThreadRandom.uuid() + "@" + messageIdDomain + ">";
     }
 
     /* Fixed SQL over plain JDBC, as SignupRepository's insert: it runs once per signup and lead. */

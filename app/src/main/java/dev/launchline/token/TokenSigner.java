@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,7 +73,6 @@ public final class TokenSigner {
 
     private final List<SecretKeySpec> keys;
     private final List<SecretKeySpec> encryptionKeys;
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
     public TokenSigner(Secret currentKey, Optional<Secret> previousKey, Clock clock) {
@@ -89,7 +87,7 @@ public final class TokenSigner {
     public String issue(Purpose purpose, long subjectId, Optional<Instant> expiresAt) {
         long expires = expiresAt.map(Instant::getEpochSecond).orElse(0L);
         byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
+        ThreadRandom.current().nextBytes(nonce);
         byte[] sealed = seal(cipher(Cipher.ENCRYPT_MODE, encryptionKeys.get(0), nonce, purpose),
                 ByteBuffer.allocate(16).putLong(subjectId).putLong(expires).array());
         return ENCODER.encodeToString(ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)

@@ -10,6 +10,7 @@ import dev.launchline.leaderboard.Leaderboards;
 import dev.launchline.mail.OutboxRepository;
 import dev.launchline.metrics.FunnelMetrics;
 import dev.launchline.suppression.SuppressionList;
+import dev.launchline.token.ThreadRandom;
 import dev.launchline.token.TokenSigner;
 import dev.launchline.token.TokenSigner.Purpose;
 import dev.launchline.webhook.WebhookEvents;
@@ -17,7 +18,6 @@ import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -70,7 +70,6 @@ public final class SignupService implements AutoCloseable {
     private final Clock clock;
     private final ReferralGuard referralGuard;
     private final FunnelMetrics metrics;
-    private final SecureRandom random = new SecureRandom();
     private final SignupIds ids;
     private final NewSignupStatement newSignups;
     private final ConsentRecord.Hasher consentHasher;
@@ -376,7 +375,7 @@ public final class SignupService implements AutoCloseable {
     private String referralCode() {
         StringBuilder code = new StringBuilder(CODE_LENGTH);
         for (int i = 0; i < CODE_LENGTH; i++) {
-            code.append(CODE_ALPHABET.charAt(random.nextInt(CODE_ALPHABET.length())));
+            code.append(CODE_ALPHABET.charAt(ThreadRandom.current().nextInt(CODE_ALPHABET.length())));
         }
         return code.toString();
     }
