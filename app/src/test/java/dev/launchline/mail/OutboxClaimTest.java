@@ -82,9 +82,11 @@ class OutboxClaimTest {
                         .containsExactly("due@rocket-users.test");
                 return List.of(before, tx.fetchValue(settings).toString());
             });
-            assertThat(seen).containsExactly("on on", "off off");
-            // for that transaction only: the pool's next user commits durably again
-            assertThat(database.dsl().fetchValue(settings).toString()).isEqualTo("on on");
+            // (a test database may run with synchronous_commit off for speed: the claim turns it off regardless)
+            assertThat(seen.get(0)).startsWith("on ");
+            assertThat(seen.get(1)).isEqualTo("off off");
+            // for that transaction only: the pool's next user has the database's own settings again
+            assertThat(database.dsl().fetchValue(settings).toString()).isEqualTo(seen.get(0));
         }
     }
 
