@@ -36,8 +36,8 @@ public final class ReferralGuard {
 
     /*
      * One keyed Mac per thread, reset by every doFinal: Mac.getInstance and init looked up the
-     * provider and expanded the key for every signup, 4 % of the request threads' CPU (JFR, wrk at
-     * 1,000 signups/s).
+     * provider and expanded the key for every signup: half of this hash's 4 % of the request threads'
+     * CPU (JFR, wrk at 1,000 signups/s).
      */
     private final ThreadLocal<Mac> macs;
     private final Duration sameNetworkWindow;

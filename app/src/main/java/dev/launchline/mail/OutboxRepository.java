@@ -119,8 +119,8 @@ public final class OutboxRepository {
      * Before the claim, in the same round trip (PgJDBC sends both statements together; PostgreSQL
      * plans the claim after the first has run), two settings for this transaction: no bitmap scans
      * (above), and a commit that does not wait for the disk (OutboxWorker.deliverBatch says why
-     * that is safe for the sender's transactions). As a round trip of its own, the settings were a
-     * quarter of the sender's statements.
+     * that is safe for the sender's transactions). As a round trip of their own, the settings cost
+     * every email one of its four round trips.
      */
     private static final String SETTINGS =
             "select set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true)";

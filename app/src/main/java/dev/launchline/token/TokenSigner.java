@@ -134,8 +134,8 @@ public final class TokenSigner {
 
     /*
      * One Cipher per thread, initialised afresh (key, nonce, mode) for every token: getInstance looked
-     * up the provider each time, a third of the CPU of rendering a confirmation, which issues three
-     * tokens (JFR, wrk at 1,000 signups/s). A Cipher is not thread-safe; doFinal ends its use.
+     * up the provider each time: a third of issuing a confirmation's three tokens, a sixth of
+     * rendering it (JFR, wrk at 1,000 signups/s). A Cipher is not thread-safe; doFinal ends its use.
      */
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
         try {
