@@ -52,13 +52,9 @@ public final class FixedStatement {
         return tx.connectionResult(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 bind(statement, parameters);
-                List<T> mapped = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        mapped.add(mapper.map(rows));
-                    }
+                    return mapAll(rows, mapper);
                 }
-                return mapped;
             } catch (SQLException failed) {
                 throw translate(failed);
             }
@@ -86,19 +82,24 @@ public final class FixedStatement {
                     // keep this result open: it is the one to read if no other follows
                     rows = statement.getMoreResults(Statement.KEEP_CURRENT_RESULT);
                 }
-                List<T> mapped = new ArrayList<>();
-                if (last != null) {
-                    try (ResultSet result = last) {
-                        while (result.next()) {
-                            mapped.add(mapper.map(result));
-                        }
-                    }
+                if (last == null) {
+                    return List.<T>of();
                 }
-                return mapped;
+                try (ResultSet result = last) {
+                    return mapAll(result, mapper);
+                }
             } catch (SQLException failed) {
                 throw translate(failed);
             }
         });
+    }
+
+    private static <T> List<T> mapAll(ResultSet rows, RowMapper<T> mapper) throws SQLException {
+        List<T> mapped = new ArrayList<>();
+        while (rows.next()) {
+            mapped.add(mapper.map(rows));
+        }
+        return mapped;
     }
 
     /** The SQL text, e.g. for a test to EXPLAIN it. */
