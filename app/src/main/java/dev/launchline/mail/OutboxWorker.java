@@ -7,12 +7,14 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Delivers the outbox. One thread per service instance; instances share the work through
- * row locks (SKIP LOCKED). It wakes when a request queues mail ({@link #nudge()}) or every poll interval,
+ * Delivers the outbox. One thread per sender (OUTBOX_SENDERS per instance); senders share the
+ * work through leases (OutboxRepository#lease). It wakes when a request queues mail ({@link #nudge()}) or every poll interval,
  * except while it waits out an outage.
  *
  * Failures are sorted by whose fault they are: an unreachable SMTP server hands the batch
@@ -210,86 +212,135 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Delivers up to OUTBOX_BATCH_SIZE due emails, each in a transaction of its own: lock it
-     * (SKIP LOCKED, so senders side by side never take the same one), send it, mark it, commit.
-     * Returns how many it took. Public for tests and tools.
+     * Delivers up to OUTBOX_BATCH_SIZE due emails: leases them in one statement, then sends them
+     * one by one, marking each as soon as SMTP answered. Returns how many it took. Public for
+     * tests and tools.
      *
-     * <p>One commit per email, so that a crash (kill -9, a lost database connection) between SMTP's
-     * "accepted" and the commit sends at most the one email in hand again, with the same
-     * Message-ID: at least once, never lost, and at most one duplicate per sender. When a whole
-     * batch shared one transaction, a kill -9 with 1,379 emails queued sent 26 of them twice
-     * (issue 18). These commits do not wait for the disk (synchronous_commit off, for the
-     * sender's transactions only): if PostgreSQL itself crashes, a mark from its last moments may
-     * be lost and that email goes out again; a signup's own commit still waits for the disk.
+     * <p>Each email is marked on its own, so that a crash (kill -9, a lost database connection)
+     * between SMTP's "accepted" and the mark sends at most the one email in hand again, with the
+     * same Message-ID: at least once, never lost, and at most one duplicate per sender. (When a
+     * whole batch shared one transaction, a kill -9 with 1,379 emails queued sent 26 of them twice,
+     * issue 18.) The rest of a dead sender's lease goes out once the lease has run out, at most
+     * {@link #leaseFor()} later; a sender that stops gives its unsent emails back at once. The marks
+     * do not wait for the disk (synchronous_commit off, for the sender's writes only): if
+     * PostgreSQL itself crashes, a mark from its last moments may be lost and that email goes out
+     * again; a signup's own commit still waits for the disk.
      */
     public int deliverBatch() {
-        int taken = 0;
+        OffsetDateTime leasedUntil = outbox.now().plus(leaseFor());
+        List<ClaimedEmail> leased = outbox.lease(settings.batchSize(), queueHead.from(), leasedUntil, workerId);
+        if (leased.isEmpty()) {
+            return 0;
+        }
+        // the earliest: emails given back (stopping) are due from there, and the next claim finds them
+        queueHead.found(leased.get(0).email().getNextAttemptAt());
+        Deque<ClaimedEmail> unsent = new ArrayDeque<>(leased);
         int heldBack = 0;
         Duration holdBackFor = Duration.ZERO;
-        Set<Long> tried = new HashSet<>();
-        while (taken < settings.batchSize() && !stopping()) {
-            Attempt attempt = outbox.inTransaction(tx -> deliverOne(tx, tried));
-            if (attempt.outcome() == Outcome.NOTHING_DUE) {
-                break;
-            }
-            taken++;
-            switch (attempt.outcome()) {
-                case SENT -> metrics.sent(attempt.kind()); // counted once the "sent" mark committed
-                case HELD_BACK -> {
-                    heldBack++;
-                    holdBackFor = attempt.delay().compareTo(holdBackFor) > 0 ? attempt.delay() : holdBackFor;
+        try {
+            while (!unsent.isEmpty() && !stopping()) {
+                if (Duration.between(outbox.now(), leasedUntil).compareTo(mailer.longestSend()) < 0) {
+                    leasedUntil = renewLease(unsent);
+                    if (unsent.isEmpty()) {
+                        break;
+                    }
                 }
-                default -> {
+                ClaimedEmail next = unsent.poll();
+                Attempt attempt = deliverOne(next);
+                switch (attempt.outcome()) {
+                    case SENT -> metrics.sent(attempt.kind()); // counted once the "sent" mark committed
+                    case HELD_BACK -> {
+                        heldBack++;
+                        holdBackFor = attempt.delay().compareTo(holdBackFor) > 0 ? attempt.delay() : holdBackFor;
+                    }
+                    default -> {
+                    }
+                }
+                if (attempt.outcome() == Outcome.SMTP_UNREACHABLE) {
+                    break; // outageBackoff is set: the loop sits it out; the rest is given back as it was
                 }
             }
-            if (attempt.outcome() == Outcome.SMTP_UNREACHABLE) {
-                break; // outageBackoff is set: the loop sits it out
-            }
+        } finally {
+            handBack(unsent);
         }
         if (heldBack > 0) {
             log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack, holdBackFor.toMillis());
         }
-        return taken;
+        return leased.size() - unsent.size();
     }
 
-    private enum Outcome { NOTHING_DUE, SENT, SUPPRESSED, REFUSED, HELD_BACK, SMTP_UNREACHABLE }
+    /**
+     * How long a lease lasts: a slow send must never outlive it, or another sender takes the email
+     * and it goes twice. Before each send the lease must still have {@link SmtpMailer#longestSend()}
+     * left, else it is renewed; the quarter on top spares a renewal in all but slow batches.
+     */
+    Duration leaseFor() {
+        return mailer.longestSend().plus(mailer.longestSend().dividedBy(4));
+    }
+
+    /** Renews the lease on what is left; drops from {@code unsent} what this sender no longer holds. */
+    private OffsetDateTime renewLease(Deque<ClaimedEmail> unsent) {
+        OffsetDateTime until = outbox.now().plus(leaseFor());
+        Set<Long> held = new HashSet<>(outbox.extendLease(ids(unsent), workerId, until));
+        if (unsent.removeIf(email -> !held.contains(email.email().getId()))) {
+            log.warn("outbox: a lease ran out before its emails were sent; another sender has them");
+        }
+        return until;
+    }
+
+    /** Stopping, or failed: what was leased and not sent goes back to the queue, due at once. */
+    private void handBack(Deque<ClaimedEmail> unsent) {
+        if (unsent.isEmpty()) {
+            return;
+        }
+        try {
+            outbox.handBack(ids(unsent), workerId);
+        } catch (RuntimeException failed) {
+            // e.g. the database is gone: the lease runs out and another sender takes them then
+            log.warn("outbox: could not give back {} leased emails; they are due again when the lease runs out ({})",
+                    unsent.size(), failed.getClass().getSimpleName());
+        }
+    }
+
+    private static List<Long> ids(Collection<ClaimedEmail> emails) {
+        return emails.stream().map(email -> email.email().getId()).toList();
+    }
+
+    private enum Outcome { SENT, SUPPRESSED, REFUSED, HELD_BACK, SMTP_UNREACHABLE }
 
     private record Attempt(Outcome outcome, String kind, Duration delay) {
-        static final Attempt NOTHING_DUE = new Attempt(Outcome.NOTHING_DUE, null, Duration.ZERO);
     }
 
-    /** @param tried the emails this batch took already: one refused with a short backoff is not tried twice in it */
-    private Attempt deliverOne(DSLContext tx, Set<Long> tried) {
-        List<ClaimedEmail> due = claimNext(tx);
-        if (due.isEmpty() || !tried.add(due.get(0).email().getId())) {
-            return Attempt.NOTHING_DUE;
-        }
-        OutboxEmailRecord email = due.get(0).email();
+    private Attempt deliverOne(ClaimedEmail claimed) {
+        OutboxEmailRecord email = claimed.email();
         // before the sending ceiling: mail that will never go must not use up its budget
-        Optional<String> suppressed = due.get(0).listed().flatMap(listed -> recipients.blocks(email.getKind(), listed));
+        Optional<String> suppressed = claimed.listed().flatMap(listed -> recipients.blocks(email.getKind(), listed));
         if (suppressed.isPresent()) {
-            outbox.markSuppressed(tx, email.getId(), suppressed.get());
+            outbox.markSuppressed(email.getId(), workerId, suppressed.get());
             log.info("outbox email {} ({}) not sent: {}", email.getId(), email.getKind(), suppressed.get());
             metrics.suppressed(email.getKind());
             return new Attempt(Outcome.SUPPRESSED, email.getKind(), Duration.ZERO);
         }
         Duration holdBack = throttle.holdBack(email.getKind());
         if (!holdBack.isZero()) {
-            outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(holdBack), "held back: sending ceiling reached");
+            outbox.postpone(List.of(email.getId()), workerId, outbox.now().plus(holdBack), "held back: sending ceiling reached");
             return new Attempt(Outcome.HELD_BACK, email.getKind(), holdBack);
         }
         if (email.getTemplateData() != null) {
             Optional<String> unrenderable = render(email);
             if (unrenderable.isPresent()) {
-                deadLetter(tx, email, unrenderable.get(), email.getAttempts() + 1);
+                deadLetter(email, unrenderable.get(), email.getAttempts() + 1);
                 return new Attempt(Outcome.REFUSED, email.getKind(), Duration.ZERO);
             }
         }
         try {
-            boolean accepted = deliver(tx, email);
+            boolean accepted = deliver(email);
             outageBackoff = Duration.ZERO;
             if (accepted) {
-                outbox.markSent(tx, List.of(email.getId()));
+                if (!outbox.markSent(email.getId(), workerId)) {
+                    log.warn("outbox email {} ({}) was sent after this sender's lease on it ran out; it may go twice",
+                            email.getId(), email.getKind());
+                }
                 return new Attempt(Outcome.SENT, email.getKind(), Duration.ZERO);
             }
             return new Attempt(Outcome.REFUSED, email.getKind(), Duration.ZERO);
@@ -299,21 +350,9 @@ public final class OutboxWorker implements AutoCloseable {
             metrics.smtpUnreachable();
             log.warn("SMTP server unreachable ({}); the emails stay queued, retrying in {} ms",
                     unreachable.getClass().getSimpleName(), outageBackoff.toMillis());
-            outbox.postpone(tx, List.of(email.getId()), outbox.now().plus(outageBackoff), "SMTP server unreachable");
+            outbox.postpone(List.of(email.getId()), workerId, outbox.now().plus(outageBackoff), "SMTP server unreachable");
             return new Attempt(Outcome.SMTP_UNREACHABLE, email.getKind(), outageBackoff);
         }
-    }
-
-    /**
-     * The next due email, locked, looked for from near the queue's head ({@link QueueHead}): one
-     * that sorts before it waits for the next walk from the start, at most a second.
-     */
-    private List<ClaimedEmail> claimNext(DSLContext tx) {
-        List<ClaimedEmail> due = outbox.lockDue(tx, 1, queueHead.from());
-        if (!due.isEmpty()) {
-            queueHead.found(due.get(0).email().getNextAttemptAt());
-        }
-        return due;
     }
 
     /**
@@ -334,8 +373,8 @@ public final class OutboxWorker implements AutoCloseable {
         }
     }
 
-    private void deadLetter(DSLContext tx, OutboxEmailRecord email, String reason, int attempts) {
-        outbox.markFailed(tx, email.getId(), reason, null);
+    private void deadLetter(OutboxEmailRecord email, String reason, int attempts) {
+        outbox.markFailed(email.getId(), workerId, reason, null);
         log.warn("outbox email {} ({}) dead-lettered after {} attempts: {}", email.getId(), email.getKind(), attempts, reason);
         metrics.deadLettered(email.getKind());
         deadLetters.deadLettered(email, reason);
@@ -347,20 +386,20 @@ public final class OutboxWorker implements AutoCloseable {
      * closed by the server meanwhile: then the email is tried once more on a new one. Throws
      * only when the server cannot be reached.
      */
-    private boolean deliver(DSLContext tx, OutboxEmailRecord email) throws MessagingException {
+    private boolean deliver(OutboxEmailRecord email) throws MessagingException {
         boolean reused = connection != null;
         if (!reused) {
             connection = mailer.connect();
         }
         try {
-            return deliver(tx, connection, email);
+            return deliver(connection, email);
         } catch (MessagingException dropped) {
             closeConnection();
             if (!reused) {
                 throw dropped;
             }
             connection = mailer.connect();
-            return deliver(tx, connection, email);
+            return deliver(connection, email);
         } finally {
             connectionLastUsed = System.nanoTime();
         }
@@ -383,7 +422,7 @@ public final class OutboxWorker implements AutoCloseable {
      * Sends one email and records a refusal; returns whether SMTP accepted it (the caller marks
      * it sent). Throws only when the connection itself failed.
      */
-    private boolean deliver(DSLContext tx, SmtpMailer.Connection connection, OutboxEmailRecord email)
+    private boolean deliver(SmtpMailer.Connection connection, OutboxEmailRecord email)
             throws MessagingException {
         try {
             connection.send(email);
@@ -396,9 +435,9 @@ public final class OutboxWorker implements AutoCloseable {
             boolean permanent = smtpCode(failure) >= 500;
             String reason = (permanent ? "permanent" : "temporary") + " SMTP failure, code " + smtpCode(failure);
             if (permanent || attempts >= settings.maxAttempts()) {
-                deadLetter(tx, email, reason, attempts);
+                deadLetter(email, reason, attempts);
             } else {
-                outbox.markFailed(tx, email.getId(), reason, retryAt(attempts));
+                outbox.markFailed(email.getId(), workerId, reason, retryAt(attempts));
                 metrics.retried(email.getKind());
             }
             return false;
@@ -435,7 +474,7 @@ public final class OutboxWorker implements AutoCloseable {
         return 0;
     }
 
-    /** Stops after the email in flight; claimed-but-unsent rows go back to the queue. */
+    /** Stops after the email in flight; leased-but-unsent emails go back to the queue. */
     @Override
     public void close() {
         closing.countDown();

@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -105,6 +107,89 @@ class OutboxTest {
             assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent"))).isEqualTo(300);
             assertThat(database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.LOCKED_BY.eq("worker-a")
                     .or(OUTBOX_EMAIL.LOCKED_BY.eq("worker-b")))).isZero();
+        }
+    }
+
+    @Test
+    void a_sender_that_stops_mid_batch_gives_back_at_once_what_it_leased_and_did_not_send() throws Exception {
+        try (OutboxRig rig = OutboxRig.start()) {
+            for (int i = 0; i < 5; i++) {
+                enqueueTo(rig.outbox, rig.database, "stop" + i + "@rocket-users.test");
+            }
+            CountDownLatch secondInHand = new CountDownLatch(1);
+            CountDownLatch goOn = new CountDownLatch(1);
+            AtomicInteger asked = new AtomicInteger();
+            MailThrottle pauseAtTheSecond = kind -> {
+                if (asked.incrementAndGet() == 2) {
+                    secondInHand.countDown();
+                    await(goOn);
+                }
+                return Duration.ZERO;
+            };
+            OutboxWorker worker = new OutboxWorker(rig.outbox, new SmtpMailer(smtp(rig.smtpPort)), DeferredRendering.NONE,
+                    oneSender(5, Duration.ofSeconds(30), 5, Duration.ofMillis(100), Duration.ofSeconds(1)), "stopping",
+                    (e, r) -> { }, pauseAtTheSecond, new MailMetrics(new SimpleMeterRegistry()), () -> 0).start();
+            worker.nudge();
+            assertThat(secondInHand.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(worker::close); // as at a deploy's drain
+            Thread.sleep(200);
+            goOn.countDown();
+            closed.get(10, TimeUnit.SECONDS);
+
+            assertThat(rig.smtp.messages()).hasSize(2); // the first, and the one in hand when it was told to stop
+            // the other three are due for any sender now, not when the lease would have run out
+            assertThat(rig.outbox.lease(10, QueueHead.START, rig.outbox.now().plusMinutes(1), "next"))
+                    .extracting(email -> email.email().getRecipient())
+                    .containsExactly("stop2@rocket-users.test", "stop3@rocket-users.test", "stop4@rocket-users.test");
+        }
+    }
+
+    @Test
+    void a_slow_batch_renews_its_lease_so_no_other_sender_takes_its_emails_meanwhile() throws Exception {
+        try (OutboxRig rig = OutboxRig.start()) {
+            for (int i = 0; i < 7; i++) {
+                enqueueTo(rig.outbox, rig.database, "slow" + i + "@rocket-users.test");
+            }
+            // SMTP timeout 200 ms: a send may take 2 s, so a lease lasts 2.5 s; the batch takes 3.5 s
+            SmtpSettings quick = new SmtpSettings("127.0.0.1", rig.smtpPort, Optional.empty(), Optional.empty(),
+                    SmtpSettings.Security.NONE, Duration.ofMillis(200));
+            MailThrottle slowly = kind -> {
+                pause(Duration.ofMillis(500));
+                return Duration.ZERO;
+            };
+            OutboxWorker worker = new OutboxWorker(rig.outbox, new SmtpMailer(quick), DeferredRendering.NONE,
+                    oneSender(5, Duration.ofSeconds(30), 7, Duration.ofMillis(100), Duration.ofSeconds(1)), "slow",
+                    (e, r) -> { }, slowly, new MailMetrics(new SimpleMeterRegistry()), () -> 0);
+            CompletableFuture<Integer> batch = CompletableFuture.supplyAsync(worker::deliverBatch);
+            Eventually.get(() -> Optional.of(true).filter(leased -> rig.database.dsl().fetchCount(OUTBOX_EMAIL,
+                    OUTBOX_EMAIL.LOCKED_BY.eq("slow")) > 0), Duration.ofSeconds(10));
+            List<String> takenByAnother = new ArrayList<>();
+            while (!batch.isDone()) {
+                rig.outbox.lease(10, QueueHead.START, rig.outbox.now().plusMinutes(1), "another")
+                        .forEach(taken -> takenByAnother.add(taken.email().getRecipient()));
+                Thread.sleep(50);
+            }
+            assertThat(batch.get()).isEqualTo(7);
+            assertThat(takenByAnother).isEmpty();
+            assertThat(rig.smtp.messages()).hasSize(7);
+            assertThat(rig.database.dsl().fetchCount(OUTBOX_EMAIL, OUTBOX_EMAIL.STATUS.eq("sent"))).isEqualTo(7);
+            worker.close();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
