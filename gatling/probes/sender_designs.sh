@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# PostgreSQL's CPU and WAL per email for three ways a mail sender can take and mark its emails,
+# PostgreSQL's CPU and WAL per email for four ways a mail sender can take and mark its emails,
 # measured with pgbench on a scratch database migrated by the service itself (issue 23):
-#   now    - the sender's way today: per email one transaction (settings + claim of one email,
-#            FOR UPDATE SKIP LOCKED; the "sent" update; commit)
-#   lease  - 20 emails claimed in one statement under a lease (locked_until, locked_by), in a
-#            transaction with the same settings, then
-#            each marked sent in a statement of its own (autocommit)
-#   delete - as now, but the sent row is deleted into a narrow sent log
+#   lease   - the sender's way now: 20 emails leased in one statement ('sending', locked_until,
+#             locked_by), then each marked sent in a statement of its own (autocommit); the
+#             settings (no bitmap scans, commits not waiting for the disk) before each
+#   pending - the same, but the lease leaves status 'pending' (a HOT update; the previous
+#             release's claim would not honour it)
+#   single  - the sender's way before: per email one transaction (settings + claim of one email,
+#             FOR UPDATE SKIP LOCKED; the "sent" update; commit)
+#   delete  - as single, but the sent row is deleted into a narrow sent log
 # Each run starts from the same state (50,000 sent emails, analysed), queues 20 emails per
 # pgbench transaction as a signup burst would, sends them, then VACUUMs what it left behind; the
 # CPU counted is the postmaster's ended children (pgbench's backend, the VACUUM's, autovacuum
@@ -41,7 +43,15 @@ MARK_SENT="update outbox_email set status = 'sent', sent_at = now(), attempts = 
 {
     echo '\set n random(1, 1000000000)'; echo "$QUEUE"
     for _ in $(seq 20); do printf '%s\n' "begin;" "$SETTINGS" "$CLAIM_ONE" "$MARK_SENT :id;" "commit;"; done
-} > "$WORK/now.sql"
+} > "$WORK/single.sql"
+{
+    echo '\set n random(1, 1000000000)'; echo "$QUEUE"
+    echo "begin;"; echo "$SETTINGS"
+    echo "with due as (select o.id, s.reason from outbox_email o $SUPPRESSION where (o.status = 'pending' or (o.status = 'sending' and o.locked_until < now())) and o.next_attempt_at >= now() - interval '1 s' and o.next_attempt_at <= now() order by o.next_attempt_at limit 20 for update of o skip locked), leased as (update outbox_email o set status = 'sending', locked_until = now() + interval '60 s', locked_by = 'probe' from due where o.id = due.id returning $COLUMNS, due.reason) select min(id) as first from leased \\gset"
+    echo "commit;"
+    # one statement queued these 20, so their ids are consecutive
+    for k in $(seq 0 19); do echo "$MARK_SENT :first + $k and status = 'sending' and locked_by = 'probe';"; done
+} > "$WORK/lease.sql"
 {
     echo '\set n random(1, 1000000000)'; echo "$QUEUE"
     echo "begin;"; echo "$SETTINGS"
@@ -49,7 +59,7 @@ MARK_SENT="update outbox_email set status = 'sent', sent_at = now(), attempts = 
     echo "commit;"
     # one statement queued these 20, so their ids are consecutive
     for k in $(seq 0 19); do echo "$MARK_SENT :first + $k and locked_by = 'probe';"; done
-} > "$WORK/lease.sql"
+} > "$WORK/pending.sql"
 {
     echo '\set n random(1, 1000000000)'; echo "$QUEUE"
     for _ in $(seq 20); do
@@ -64,7 +74,7 @@ postmaster=$(head -1 "$(psql -A -t -d $DB -c 'show data_directory')/postmaster.p
 ended_cpu() { awk '{ sub(/.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$postmaster/stat"; }
 
 for round in 1 2; do
-    for design in now lease delete; do
+    for design in lease pending single delete; do
         psql -q -d $DB -c "truncate outbox_email, sent_email" \
             -c "insert into outbox_email (message_id, signup_id, kind, sender, recipient, template_data, status, sent_at, next_attempt_at, attempts)
                 select '<' || g || '@x>', g, 'confirm_signup', 'L <hi@example.com>', 'p' || g || '@example.com', '{}', 'sent', now(),
