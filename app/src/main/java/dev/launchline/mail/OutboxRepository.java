@@ -189,7 +189,8 @@ public final class OutboxRepository {
     }
 
     /**
-     * SMTP accepted it: marked sent at once, in one round trip. False when {@code sender} no longer
+     * SMTP accepted it: marked sent at once, in one round trip, forgetting what it was rendered
+     * from (V24). False when {@code sender} no longer
      * held its lease (it ran out and another sender took the email): then the email was, or will
      * be, sent twice, and the other sender's mark is the one that counts.
      */
@@ -200,7 +201,7 @@ public final class OutboxRepository {
     private static final FixedStatement SETTINGS_THEN_MARK_SENT = new FixedStatement(SETTINGS + ";\n" + """
             update outbox_email
             set status = 'sent', sent_at = ?, attempts = attempts + 1,
-                locked_until = null, locked_by = null, last_error = null
+                locked_until = null, locked_by = null, last_error = null, template_data = null
             where id = ? and status = 'sending' and locked_by = ?
             returning id""");
 

@@ -235,6 +235,7 @@ public final class OutboxWorker implements AutoCloseable {
         // the earliest: emails given back (stopping) are due from there, and the next claim finds them
         queueHead.found(leased.get(0).email().getNextAttemptAt());
         Deque<ClaimedEmail> unsent = new ArrayDeque<>(leased);
+        int taken = 0;
         int heldBack = 0;
         Duration holdBackFor = Duration.ZERO;
         try {
@@ -245,8 +246,8 @@ public final class OutboxWorker implements AutoCloseable {
                         break;
                     }
                 }
-                ClaimedEmail next = unsent.poll();
-                Attempt attempt = deliverOne(next);
+                Attempt attempt = deliverOne(unsent.poll());
+                taken++;
                 switch (attempt.outcome()) {
                     case SENT -> metrics.sent(attempt.kind()); // counted once the "sent" mark committed
                     case HELD_BACK -> {
@@ -266,7 +267,7 @@ public final class OutboxWorker implements AutoCloseable {
         if (heldBack > 0) {
             log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack, holdBackFor.toMillis());
         }
-        return leased.size() - unsent.size();
+        return taken;
     }
 
     /**

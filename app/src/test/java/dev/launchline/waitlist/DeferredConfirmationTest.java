@@ -106,7 +106,9 @@ class DeferredConfirmationTest {
         assertThatThrownBy(() -> tokens(Clock.fixed(queuedAt.plus(TTL).plusSeconds(60), ZoneOffset.UTC)).verify(Purpose.CONFIRM, token))
                 .as("expired 48 hours after queueing, not after sending");
         assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.STATUS)).isEqualTo(OutboxRepository.SENT);
-        assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.TEXT_BODY)).as("the row keeps its template data only").isNull();
+        assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.TEXT_BODY)).as("never stored rendered").isNull();
+        // once sent, what it was rendered from (the person's name among it) is forgotten (V24)
+        assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.TEMPLATE_DATA)).isNull();
     }
 
     @Test
@@ -118,6 +120,7 @@ class DeferredConfirmationTest {
         assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.LAST_ERROR)).isEqualTo(
                 "could not be rendered: waitlist 'launch' is no longer configured");
         assertThat(deadLetters).containsExactly("could not be rendered: waitlist 'launch' is no longer configured");
+        assertThat(database.dsl().fetchValue(OUTBOX_EMAIL.TEMPLATE_DATA)).as("kept: a dead letter may be looked into").isNotNull();
     }
 
     @Test
