@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# PostgreSQL's CPU and WAL per email for four ways a mail sender can take and mark its emails,
+# PostgreSQL's CPU and WAL per email for five ways a mail sender can take and mark its emails,
 # measured with pgbench on a scratch database migrated by the service itself (issue 23):
 #   lease   - the sender's way now: 20 emails leased in one statement ('sending', locked_until,
-#             locked_by), then each marked sent in a statement of its own (autocommit); the
-#             settings (no bitmap scans, commits not waiting for the disk) before each
-#   pending - the same, but the lease leaves status 'pending' (a HOT update; the previous
-#             release's claim would not honour it)
+#             locked_by), then each marked sent in a statement of its own (autocommit), which
+#             also clears template_data (V24); the settings (no bitmap scans, commits not
+#             waiting for the disk) hold for each
+#   kept    - the same, but the "sent" mark keeps template_data
+#   pending - as lease, but the lease leaves status 'pending' (a HOT update where the page has
+#             room; the previous release's claim would not honour it)
 #   single  - the sender's way before: per email one transaction (settings + claim of one email,
 #             FOR UPDATE SKIP LOCKED; the "sent" update; commit)
 #   delete  - as single, but the sent row is deleted into a narrow sent log
@@ -38,11 +40,12 @@ SUPPRESSION="left join email_suppression s on s.address_hash = encode(sha256(con
 QUEUE="insert into outbox_email (message_id, signup_id, kind, sender, recipient, template_data, next_attempt_at) select '<b' || :n || '-' || g || '@x>', :n::bigint * 100 + g, 'confirm_signup', 'L <hi@example.com>', 'p' || :n || '-' || g || '@example.com', '{\"waitlist\":\"launch\",\"name\":\"Ann\",\"expires_at\":1800000000}', now() from generate_series(1, 20) g;"
 CLAIM_ONE="select $COLUMNS, s.reason from outbox_email o $SUPPRESSION where (o.status = 'pending' or (o.status = 'sending' and o.locked_until < now())) and o.next_attempt_at >= now() - interval '1 s' and o.next_attempt_at <= now() order by o.next_attempt_at limit 1 for update of o skip locked \\gset"
 SETTINGS="select set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true);"
-MARK_SENT="update outbox_email set status = 'sent', sent_at = now(), attempts = attempts + 1, locked_until = null, locked_by = null, last_error = null where id ="
+MARK_KEEP="update outbox_email set status = 'sent', sent_at = now(), attempts = attempts + 1, locked_until = null, locked_by = null, last_error = null where id ="
+MARK_SENT="update outbox_email set template_data = null, status = 'sent', sent_at = now(), attempts = attempts + 1, locked_until = null, locked_by = null, last_error = null where id ="
 
 {
     echo '\set n random(1, 1000000000)'; echo "$QUEUE"
-    for _ in $(seq 20); do printf '%s\n' "begin;" "$SETTINGS" "$CLAIM_ONE" "$MARK_SENT :id;" "commit;"; done
+    for _ in $(seq 20); do printf '%s\n' "begin;" "$SETTINGS" "$CLAIM_ONE" "$MARK_KEEP :id;" "commit;"; done
 } > "$WORK/single.sql"
 {
     echo '\set n random(1, 1000000000)'; echo "$QUEUE"
@@ -52,6 +55,14 @@ MARK_SENT="update outbox_email set status = 'sent', sent_at = now(), attempts = 
     # one statement queued these 20, so their ids are consecutive
     for k in $(seq 0 19); do echo "$MARK_SENT :first + $k and status = 'sending' and locked_by = 'probe';"; done
 } > "$WORK/lease.sql"
+{
+    echo '\set n random(1, 1000000000)'; echo "$QUEUE"
+    echo "begin;"; echo "$SETTINGS"
+    echo "with due as (select o.id, s.reason from outbox_email o $SUPPRESSION where (o.status = 'pending' or (o.status = 'sending' and o.locked_until < now())) and o.next_attempt_at >= now() - interval '1 s' and o.next_attempt_at <= now() order by o.next_attempt_at limit 20 for update of o skip locked), leased as (update outbox_email o set status = 'sending', locked_until = now() + interval '60 s', locked_by = 'probe' from due where o.id = due.id returning $COLUMNS, due.reason) select min(id) as first from leased \\gset"
+    echo "commit;"
+    # one statement queued these 20, so their ids are consecutive
+    for k in $(seq 0 19); do echo "$MARK_KEEP :first + $k and status = 'sending' and locked_by = 'probe';"; done
+} > "$WORK/kept.sql"
 {
     echo '\set n random(1, 1000000000)'; echo "$QUEUE"
     echo "begin;"; echo "$SETTINGS"
@@ -74,7 +85,7 @@ postmaster=$(head -1 "$(psql -A -t -d $DB -c 'show data_directory')/postmaster.p
 ended_cpu() { awk '{ sub(/.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$postmaster/stat"; }
 
 for round in 1 2; do
-    for design in lease pending single delete; do
+    for design in lease kept pending single delete; do
         psql -q -d $DB -c "truncate outbox_email, sent_email" \
             -c "insert into outbox_email (message_id, signup_id, kind, sender, recipient, template_data, status, sent_at, next_attempt_at, attempts)
                 select '<' || g || '@x>', g, 'confirm_signup', 'L <hi@example.com>', 'p' || g || '@example.com', '{}', 'sent', now(),
