@@ -113,6 +113,10 @@ public record Config(
         Funnels funnels = funnels(env, embeddedAllowed, requiredWhy, publicBaseUrl);
 
         OutboxSettings outbox = OutboxSettings.load(env);
+        // a sender holds its batch on one pooled connection and marks each email over another
+        database.filter(settings -> outbox.senders() * 2 > settings.poolSize()).ifPresent(settings ->
+                env.problem("OUTBOX_SENDERS", "each mail sender uses two database connections while it sends;"
+                        + " at most half of DATABASE_POOL_SIZE (" + settings.poolSize() + ")"));
 
         Duration cooldown = Duration.ofSeconds(env.integer("RESEND_COOLDOWN_SECONDS", 600, 0, 86_400 * 7));
         Duration tokenTtl = Duration.ofHours(env.integer("CONFIRMATION_TOKEN_TTL_HOURS", 72, 1, 24 * 90));

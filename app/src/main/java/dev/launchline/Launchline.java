@@ -109,7 +109,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -123,7 +122,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -372,7 +370,7 @@ public final class Launchline implements AutoCloseable {
         List<OutboxWorker> workers = new ArrayList<>();
         for (int i = 0; i < config.outbox().senders(); i++) {
             workers.add(lifecycle.started("mail sender " + i, new OutboxWorker(outbox, new SmtpMailer(smtp), rendering,
-                    config.outbox(), workerId(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount,
+                    config.outbox(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount,
                     recipients)));
         }
         return List.copyOf(workers);
@@ -463,10 +461,6 @@ public final class Launchline implements AutoCloseable {
         } catch (Exception malformed) {
             return "launchline.localhost";
         }
-    }
-
-    private static String workerId() {
-        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Override

@@ -31,10 +31,10 @@ import static org.jooq.impl.DSL.selectCount;
  * The only code that reads or writes outbox_email, apart from a new signup's first email,
  * which SignupRepository#insertIfNewWithEmail writes in the signup's own statement.
  *
- * <p>An email is 'pending' until a sender leases it ('sending', with locked_by and locked_until);
- * the sender then finishes it ('sent', 'dead', 'suppressed') or gives it back ('pending'), each
- * write only while the lease is still its own. A lease that ran out (its sender died) is taken
- * like a pending email.
+ * <p>An email is 'pending' until a sender finishes it ('sent', 'dead', 'suppressed') or puts it
+ * off; while a sender works on it, the sender's transaction holds it ({@link #holdDue}). 'sending'
+ * with a lease (locked_until) is how earlier releases held an email; one whose lease ran out is
+ * taken like a pending one.
  */
 public final class OutboxRepository {
     public static final String PENDING = "pending";
@@ -89,35 +89,42 @@ public final class OutboxRepository {
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)""");
 
     /**
-     * Leases up to {@code limit} due emails to {@code sender} until {@code until}, in one statement:
-     * they become 'sending' with the lease, so another sender (and a release before this one, whose
-     * claim honours the same lease) passes them by until it runs out. The sender then marks each
-     * one on its own as it goes ({@link #markSent} and the others), so a crash between SMTP's
-     * "accepted" and the mark sends at most the one email in hand again; the rest of the dead
-     * sender's lease waits for it to run out. SKIP LOCKED lets senders lease side by side without
-     * waiting on each other.
+     * Holds up to {@code limit} due emails for as long as {@code work} runs, and gives it them,
+     * earliest due first. They are held by the transaction {@code work} runs in, which writes
+     * nothing: a row lock (FOR KEY SHARE) and an advisory lock per email. The sender marks each
+     * email on its own meanwhile ({@link #markSent} and the others, over other pooled connections,
+     * each committing at once), so a crash between SMTP's "accepted" and the mark sends at most
+     * the one email in hand again. When the transaction ends, however it ends (the sender finished,
+     * stopped, or died with its connection), what it held and did not mark is due again at once.
      *
-     * <p>Earlier this release claimed one email per transaction, row-locked while it was sent: a
-     * claim, the "sent" update and a commit per email, the largest single cost of a signup on a
-     * saturated machine (0.19 ms of PostgreSQL CPU per email, more than the signup's own work).
-     * Leasing 20 at once and marking each in one round trip: 0.077 ms, for 145 bytes more WAL than
-     * a lease that stays 'pending' (gatling/probes/sender_designs.sh; docs/performance.md).
+     * <p>Why two locks. The advisory lock keeps this release's senders apart: a key-share lock does
+     * not conflict with another, so two senders could hold the same email. The key-share lock keeps
+     * the previous release's senders away: their claim (FOR UPDATE SKIP LOCKED) skips a row
+     * locked so, which matters in a rolling deploy or a rollback. And a key-share lock is the one
+     * row lock the "sent" update, which changes no key, does not wait for.
+     *
+     * <p>Before, the sender claimed one email per transaction and held its row lock while it sent
+     * it: a claim, the "sent" update and a commit per email, 0.19–0.27 ms of PostgreSQL CPU per
+     * email, more than a signup's own work. Then it leased a batch ('sending', locked_until) in one
+     * statement: 0.11 ms, but a second row version per email, 0.6 KB more WAL per signup
+     * (docs/performance.md, issue 23).
      *
      * @param from only emails due at {@code from} or later: the walk along the due index starts
      *             there ({@link QueueHead} says why)
-     * @return the leased emails, earliest due first
      */
-    public List<ClaimedEmail> lease(int limit, OffsetDateTime from, OffsetDateTime until, String sender) {
-        // Walk the due index in order, never a bitmap scan. Sent emails leave dead entries in it
-        // until VACUUM (V14): an index scan marks each one dead the first time it passes it and
-        // skips it from then on; a bitmap scan visits every one of them again at every claim. With
-        // stale statistics (a fresh table in a launch spike) PostgreSQL chose the bitmap scan, and
-        // a claim took 14 ms to find one email among 27,000 dead entries.
-        OffsetDateTime now = now();
-        List<ClaimedEmail> leased = new ArrayList<>(
-                SETTINGS_THEN_LEASE.queryLast(db, OutboxRepository::claimed, now, from, now, limit, until, sender));
-        leased.sort(EARLIEST_DUE); // RETURNING keeps no order
-        return leased;
+    public <T> T holdDue(int limit, OffsetDateTime from, Function<List<ClaimedEmail>, T> work) {
+        return db.transactionResult(configuration -> {
+            // Walk the due index in order, never a bitmap scan. Sent emails leave dead entries in
+            // it until VACUUM (V14): an index scan marks each one dead the first time it passes it
+            // and skips it from then on; a bitmap scan visits every one of them again at every
+            // claim. With stale statistics (a fresh table in a launch spike) PostgreSQL chose the
+            // bitmap scan, and a claim took 14 ms to find one email among 27,000 dead entries.
+            OffsetDateTime now = now();
+            List<ClaimedEmail> held = new ArrayList<>(SETTINGS_THEN_CLAIM.queryLast(configuration.dsl(),
+                    OutboxRepository::claimed, now, from, now, limit));
+            held.sort(EARLIEST_DUE);
+            return work.apply(held);
+        });
     }
 
     private static final Comparator<ClaimedEmail> EARLIEST_DUE = Comparator
@@ -125,46 +132,47 @@ public final class OutboxRepository {
             .thenComparing(claimed -> claimed.email().getId());
 
     /*
-     * The lease and the "sent" mark run for every email: fixed SQL over plain JDBC (FixedStatement),
-     * outside any transaction of ours. Before each, in the same round trip, settings for its
-     * transaction only: PgJDBC sends both statements before one Sync, and PostgreSQL runs what
-     * comes before a Sync in one implicit transaction, planning the second statement after the
+     * The claim and the "sent" mark run for every email: fixed SQL over plain JDBC (FixedStatement).
+     * Before each, in the same round trip, settings for its transaction only: PgJDBC sends both
+     * statements before one Sync, and PostgreSQL runs what comes before a Sync in one transaction
+     * (the claim's own, or an implicit one for a mark), planning the second statement after the
      * first has run. No bitmap scans (above), and a commit that does not wait for the disk
      * (OutboxWorker.deliverBatch says why that is safe for the sender's writes).
      */
     static final String SETTINGS =
             "select set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true)";
 
+    /** The advisory locks' first key: the outbox's own space, whatever else takes advisory locks. */
+    static final int ADVISORY_LOCK_SPACE = 0x0B0C5E;
+
     /**
-     * The lease (its plan is checked in tests); parameters: now, from, now, limit, until, sender.
+     * The claim (its plan is checked in tests); parameters: now, from, now, limit. The advisory
+     * lock is taken row by row as the walk along the due index finds due emails, so only those
+     * the claim returns are held (and, until the transaction ends, any the row lock then skips).
+     * Ids past 2^31 share keys with smaller ones: at worst such a pair waits a batch for each other.
      * It also reads the recipient's entry on the suppression list (V23), by the same hash
      * AddressHash computes (SHA-256 of the lower-cased address; the addresses we send to are
      * ASCII), so that the check every email needs costs no round trip of its own: as a query of
      * its own it was one more round trip per signup's confirmation, and the closed-loop signup
      * rate fell with it.
      */
-    static final FixedStatement LEASE = new FixedStatement("""
-            with due as (
-                select o.id, s.reason as suppressed_for, s.updated_at as suppressed_since
-                from outbox_email o
-                left join email_suppression s
-                       on s.address_hash = encode(sha256(convert_to(lower(o.recipient), 'UTF8')), 'hex')
-                where (o.status = 'pending' or (o.status = 'sending' and o.locked_until < ?))
-                  and o.next_attempt_at >= ? and o.next_attempt_at <= ?
-                order by o.next_attempt_at
-                limit ?
-                for update of o skip locked)
-            update outbox_email o
-            set status = 'sending', locked_until = ?, locked_by = ?
-            from due
-            where o.id = due.id
-            returning o.id, o.message_id, o.kind, o.signup_id, o.sender, o.recipient, o.reply_to, o.subject,
-                      o.text_body, o.html_body, o.unsubscribe_url, o.template_data, o.attempts, o.created_at,
-                      o.next_attempt_at, due.suppressed_for, due.suppressed_since""");
+    static final FixedStatement CLAIM = new FixedStatement("""
+            select o.id, o.message_id, o.kind, o.signup_id, o.sender, o.recipient, o.reply_to, o.subject,
+                   o.text_body, o.html_body, o.unsubscribe_url, o.template_data, o.attempts, o.created_at,
+                   o.next_attempt_at, s.reason as suppressed_for, s.updated_at as suppressed_since
+            from outbox_email o
+            left join email_suppression s
+                   on s.address_hash = encode(sha256(convert_to(lower(o.recipient), 'UTF8')), 'hex')
+            where (o.status = 'pending' or (o.status = 'sending' and o.locked_until < ?))
+              and o.next_attempt_at >= ? and o.next_attempt_at <= ?
+              and pg_try_advisory_xact_lock(%d, (o.id %% 2147483647)::int)
+            order by o.next_attempt_at
+            limit ?
+            for key share of o skip locked""".formatted(ADVISORY_LOCK_SPACE));
 
-    private static final FixedStatement SETTINGS_THEN_LEASE = new FixedStatement(SETTINGS + ";\n" + LEASE.sql());
+    private static final FixedStatement SETTINGS_THEN_CLAIM = new FixedStatement(SETTINGS + ";\n" + CLAIM.sql());
 
-    /** What the sender reads of a leased row, and its recipient's suppression-list entry. */
+    /** What the sender reads of a held row, and its recipient's suppression-list entry. */
     private static ClaimedEmail claimed(ResultSet row) throws SQLException {
         OutboxEmailRecord email = new OutboxEmailRecord();
         email.setId(row.getLong("id"));
@@ -190,23 +198,22 @@ public final class OutboxRepository {
 
     /**
      * SMTP accepted it: marked sent at once, in one round trip, forgetting what it was rendered
-     * from (V24). False when {@code sender} no longer
-     * held its lease (it ran out and another sender took the email): then the email was, or will
-     * be, sent twice, and the other sender's mark is the one that counts.
+     * from (V24). False when it was no longer undelivered (nothing should finish an email another
+     * sender holds; a false here means something did).
      */
-    public boolean markSent(long id, String sender) {
-        return !SETTINGS_THEN_MARK_SENT.queryLast(db, row -> row.getLong(1), now(), id, sender).isEmpty();
+    public boolean markSent(long id) {
+        return !SETTINGS_THEN_MARK_SENT.queryLast(db, row -> row.getLong(1), now(), id).isEmpty();
     }
 
     private static final FixedStatement SETTINGS_THEN_MARK_SENT = new FixedStatement(SETTINGS + ";\n" + """
             update outbox_email
             set status = 'sent', sent_at = ?, attempts = attempts + 1,
                 locked_until = null, locked_by = null, last_error = null, template_data = null
-            where id = ? and status = 'sending' and locked_by = ?
+            where id = ? and status in ('pending', 'sending')
             returning id""");
 
     /** A delivery attempt failed: try again at {@code retryAt}, or give up ('dead') when null. */
-    public void markFailed(long id, String sender, String error, OffsetDateTime retryAt) {
+    public void markFailed(long id, String error, OffsetDateTime retryAt) {
         db.update(OUTBOX_EMAIL)
                 .set(OUTBOX_EMAIL.STATUS, retryAt == null ? DEAD : PENDING)
                 .set(OUTBOX_EMAIL.ATTEMPTS, OUTBOX_EMAIL.ATTEMPTS.plus(1))
@@ -215,27 +222,27 @@ public final class OutboxRepository {
                 .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
                 .setNull(OUTBOX_EMAIL.LOCKED_BY)
                 .where(OUTBOX_EMAIL.ID.eq(id))
-                .and(leasedTo(sender))
+                .and(UNDELIVERED)
                 .execute();
     }
 
     /** The recipient is suppressed: the email is finished without an attempt, with the reason kept. */
-    public void markSuppressed(long id, String sender, String reason) {
+    public void markSuppressed(long id, String reason) {
         db.update(OUTBOX_EMAIL)
                 .set(OUTBOX_EMAIL.STATUS, SUPPRESSED)
                 .set(OUTBOX_EMAIL.LAST_ERROR, truncate(reason))
                 .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
                 .setNull(OUTBOX_EMAIL.LOCKED_BY)
                 .where(OUTBOX_EMAIL.ID.eq(id))
-                .and(leasedTo(sender))
+                .and(UNDELIVERED)
                 .execute();
     }
 
     /**
-     * Puts leased emails off until {@code retryAt} without counting an attempt: the SMTP server
+     * Puts held emails off until {@code retryAt} without counting an attempt: the SMTP server
      * was unreachable (not the message's fault) or a sending ceiling holds them back.
      */
-    public void postpone(Collection<Long> ids, String sender, OffsetDateTime retryAt, String reason) {
+    public void postpone(Collection<Long> ids, OffsetDateTime retryAt, String reason) {
         if (ids.isEmpty()) {
             return;
         }
@@ -246,41 +253,12 @@ public final class OutboxRepository {
                 .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
                 .setNull(OUTBOX_EMAIL.LOCKED_BY)
                 .where(OUTBOX_EMAIL.ID.in(ids))
-                .and(leasedTo(sender))
+                .and(UNDELIVERED)
                 .execute();
     }
 
-    /** Gives leased, unsent emails back as they were, due at once for any sender (shutting down). */
-    public int handBack(Collection<Long> ids, String sender) {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        return db.update(OUTBOX_EMAIL)
-                .set(OUTBOX_EMAIL.STATUS, PENDING)
-                .setNull(OUTBOX_EMAIL.LOCKED_UNTIL)
-                .setNull(OUTBOX_EMAIL.LOCKED_BY)
-                .where(OUTBOX_EMAIL.ID.in(ids))
-                .and(leasedTo(sender))
-                .execute();
-    }
-
-    /** Lengthens {@code sender}'s lease on these emails; returns those it still held. */
-    public List<Long> extendLease(Collection<Long> ids, String sender, OffsetDateTime until) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return db.update(OUTBOX_EMAIL)
-                .set(OUTBOX_EMAIL.LOCKED_UNTIL, until)
-                .where(OUTBOX_EMAIL.ID.in(ids))
-                .and(leasedTo(sender))
-                .returning(OUTBOX_EMAIL.ID)
-                .fetch(OUTBOX_EMAIL.ID);
-    }
-
-    /** Only while the lease is still this sender's: once it ran out, another sender may have the email. */
-    private static Condition leasedTo(String sender) {
-        return OUTBOX_EMAIL.STATUS.eq(SENDING).and(OUTBOX_EMAIL.LOCKED_BY.eq(sender));
-    }
+    /** Only an email not yet finished: the marks never overwrite one another. */
+    private static final Condition UNDELIVERED = OUTBOX_EMAIL.STATUS.in(PENDING, SENDING);
 
     /**
      * What waits and what was given up on, with the dead since {@code deadSince}: markFailed

@@ -12,13 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,7 +22,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Delivers the outbox. One thread per sender (OUTBOX_SENDERS per instance); senders share the
- * work through leases (OutboxRepository#lease). It wakes when a request queues mail ({@link #nudge()}) or every poll interval,
+ * work through the emails each claim holds (OutboxRepository#holdDue). It wakes when a request queues mail ({@link #nudge()}) or every poll interval,
  * except while it waits out an outage.
  *
  * Failures are sorted by whose fault they are: an unreachable SMTP server hands the batch
@@ -69,7 +64,6 @@ public final class OutboxWorker implements AutoCloseable {
     private final SmtpMailer mailer;
     private final DeferredRendering rendering;
     private final OutboxSettings settings;
-    private final String workerId;
     private final DeadLetterListener deadLetters;
     private final MailThrottle throttle;
     private final MailMetrics metrics;
@@ -89,14 +83,14 @@ public final class OutboxWorker implements AutoCloseable {
      *                       started (OverloadShedding); while that grows, the sender gives way
      */
     public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, DeferredRendering rendering, OutboxSettings settings,
-                        String workerId, DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
+                        DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
                         LongSupplier requestsQueued) {
-        this(outbox, mailer, rendering, settings, workerId, deadLetters, throttle, metrics, requestsQueued, RecipientCheck.NONE);
+        this(outbox, mailer, rendering, settings, deadLetters, throttle, metrics, requestsQueued, RecipientCheck.NONE);
     }
 
     /** @param recipients asked before each email whether its recipient is suppressed */
     public OutboxWorker(OutboxRepository outbox, SmtpMailer mailer, DeferredRendering rendering, OutboxSettings settings,
-                        String workerId, DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
+                        DeadLetterListener deadLetters, MailThrottle throttle, MailMetrics metrics,
                         LongSupplier requestsQueued, RecipientCheck recipients) {
         this.recipients = recipients;
         this.rendering = rendering;
@@ -105,7 +99,6 @@ public final class OutboxWorker implements AutoCloseable {
         this.outbox = outbox;
         this.mailer = mailer;
         this.settings = settings;
-        this.workerId = workerId;
         this.deadLetters = deadLetters;
         this.throttle = throttle;
         this.thread = Thread.ofPlatform().name("outbox-worker").daemon(false).unstarted(this::loop);
@@ -212,99 +205,64 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Delivers up to OUTBOX_BATCH_SIZE due emails: leases them in one statement, then sends them
-     * one by one, marking each as soon as SMTP answered. Returns how many it took. Public for
-     * tests and tools.
+     * Delivers up to OUTBOX_BATCH_SIZE due emails: holds them in one claim
+     * ({@link OutboxRepository#holdDue}), then sends them one by one, marking each as soon as SMTP
+     * answered. Returns how many it took. Public for tests and tools.
      *
      * <p>Each email is marked on its own, so that a crash (kill -9, a lost database connection)
      * between SMTP's "accepted" and the mark sends at most the one email in hand again, with the
      * same Message-ID: at least once, never lost, and at most one duplicate per sender. (When a
      * whole batch shared one transaction, a kill -9 with 1,379 emails queued sent 26 of them twice,
-     * issue 18.) The rest of a dead sender's lease goes out once the lease has run out, at most
-     * {@link #leaseFor()} later; a sender that stops gives its unsent emails back at once. The marks
-     * do not wait for the disk (synchronous_commit off, for the sender's writes only): if
-     * PostgreSQL itself crashes, a mark from its last moments may be lost and that email goes out
-     * again; a signup's own commit still waits for the disk.
+     * issue 18.) What the sender held and did not send is due again as soon as its claim ends: when
+     * it stops, after {@link #MAX_HOLD}, or with its connection. The marks do not wait for the disk
+     * (synchronous_commit off, for the sender's writes only): if PostgreSQL itself crashes, a mark
+     * from its last moments may be lost and that email goes out again; a signup's own commit still
+     * waits for the disk.
      */
     public int deliverBatch() {
-        OffsetDateTime leasedUntil = outbox.now().plus(leaseFor());
-        List<ClaimedEmail> leased = outbox.lease(settings.batchSize(), queueHead.from(), leasedUntil, workerId);
-        if (leased.isEmpty()) {
+        return outbox.holdDue(settings.batchSize(), queueHead.from(), this::deliverHeld);
+    }
+
+    /**
+     * The longest a claim holds its emails, however slow the relay: its transaction holds back
+     * VACUUM's horizon meanwhile, and the rest of the batch goes to the next claim (or to another
+     * sender) soon after.
+     */
+    static final Duration MAX_HOLD = Duration.ofSeconds(10);
+
+    private int deliverHeld(List<ClaimedEmail> held) {
+        if (held.isEmpty()) {
             return 0;
         }
-        // the earliest: emails given back (stopping) are due from there, and the next claim finds them
-        queueHead.found(leased.get(0).email().getNextAttemptAt());
-        Deque<ClaimedEmail> unsent = new ArrayDeque<>(leased);
+        // the earliest: what this claim leaves unsent is due from there, and the next claim finds it
+        queueHead.found(held.get(0).email().getNextAttemptAt());
+        long until = System.nanoTime() + MAX_HOLD.toNanos();
         int taken = 0;
         int heldBack = 0;
         Duration holdBackFor = Duration.ZERO;
-        try {
-            while (!unsent.isEmpty() && !stopping()) {
-                if (Duration.between(outbox.now(), leasedUntil).compareTo(mailer.longestSend()) < 0) {
-                    leasedUntil = renewLease(unsent);
-                    if (unsent.isEmpty()) {
-                        break;
-                    }
+        for (ClaimedEmail email : held) {
+            if (stopping() || System.nanoTime() - until > 0) {
+                break; // the rest is due again when the claim ends, at once
+            }
+            Attempt attempt = deliverOne(email);
+            taken++;
+            switch (attempt.outcome()) {
+                case SENT -> metrics.sent(attempt.kind()); // counted once the "sent" mark committed
+                case HELD_BACK -> {
+                    heldBack++;
+                    holdBackFor = attempt.delay().compareTo(holdBackFor) > 0 ? attempt.delay() : holdBackFor;
                 }
-                Attempt attempt = deliverOne(unsent.poll());
-                taken++;
-                switch (attempt.outcome()) {
-                    case SENT -> metrics.sent(attempt.kind()); // counted once the "sent" mark committed
-                    case HELD_BACK -> {
-                        heldBack++;
-                        holdBackFor = attempt.delay().compareTo(holdBackFor) > 0 ? attempt.delay() : holdBackFor;
-                    }
-                    default -> {
-                    }
-                }
-                if (attempt.outcome() == Outcome.SMTP_UNREACHABLE) {
-                    break; // outageBackoff is set: the loop sits it out; the rest is given back as it was
+                default -> {
                 }
             }
-        } finally {
-            handBack(unsent);
+            if (attempt.outcome() == Outcome.SMTP_UNREACHABLE) {
+                break; // outageBackoff is set: the loop sits it out; the rest stays as it was
+            }
         }
         if (heldBack > 0) {
             log.warn("{} emails held back by the sending ceiling; next try in {} ms", heldBack, holdBackFor.toMillis());
         }
         return taken;
-    }
-
-    /**
-     * How long a lease lasts: a slow send must never outlive it, or another sender takes the email
-     * and it goes twice. Before each send the lease must still have {@link SmtpMailer#longestSend()}
-     * left, else it is renewed; the quarter on top spares a renewal in all but slow batches.
-     */
-    Duration leaseFor() {
-        return mailer.longestSend().plus(mailer.longestSend().dividedBy(4));
-    }
-
-    /** Renews the lease on what is left; drops from {@code unsent} what this sender no longer holds. */
-    private OffsetDateTime renewLease(Deque<ClaimedEmail> unsent) {
-        OffsetDateTime until = outbox.now().plus(leaseFor());
-        Set<Long> held = new HashSet<>(outbox.extendLease(ids(unsent), workerId, until));
-        if (unsent.removeIf(email -> !held.contains(email.email().getId()))) {
-            log.warn("outbox: a lease ran out before its emails were sent; another sender has them");
-        }
-        return until;
-    }
-
-    /** Stopping, or failed: what was leased and not sent goes back to the queue, due at once. */
-    private void handBack(Deque<ClaimedEmail> unsent) {
-        if (unsent.isEmpty()) {
-            return;
-        }
-        try {
-            outbox.handBack(ids(unsent), workerId);
-        } catch (RuntimeException failed) {
-            // e.g. the database is gone: the lease runs out and another sender takes them then
-            log.warn("outbox: could not give back {} leased emails; they are due again when the lease runs out ({})",
-                    unsent.size(), failed.getClass().getSimpleName());
-        }
-    }
-
-    private static List<Long> ids(Collection<ClaimedEmail> emails) {
-        return emails.stream().map(email -> email.email().getId()).toList();
     }
 
     private enum Outcome { SENT, SUPPRESSED, REFUSED, HELD_BACK, SMTP_UNREACHABLE }
@@ -317,14 +275,14 @@ public final class OutboxWorker implements AutoCloseable {
         // before the sending ceiling: mail that will never go must not use up its budget
         Optional<String> suppressed = claimed.listed().flatMap(listed -> recipients.blocks(email.getKind(), listed));
         if (suppressed.isPresent()) {
-            outbox.markSuppressed(email.getId(), workerId, suppressed.get());
+            outbox.markSuppressed(email.getId(), suppressed.get());
             log.info("outbox email {} ({}) not sent: {}", email.getId(), email.getKind(), suppressed.get());
             metrics.suppressed(email.getKind());
             return new Attempt(Outcome.SUPPRESSED, email.getKind(), Duration.ZERO);
         }
         Duration holdBack = throttle.holdBack(email.getKind());
         if (!holdBack.isZero()) {
-            outbox.postpone(List.of(email.getId()), workerId, outbox.now().plus(holdBack), "held back: sending ceiling reached");
+            outbox.postpone(List.of(email.getId()), outbox.now().plus(holdBack), "held back: sending ceiling reached");
             return new Attempt(Outcome.HELD_BACK, email.getKind(), holdBack);
         }
         if (email.getTemplateData() != null) {
@@ -338,8 +296,8 @@ public final class OutboxWorker implements AutoCloseable {
             boolean accepted = deliver(email);
             outageBackoff = Duration.ZERO;
             if (accepted) {
-                if (!outbox.markSent(email.getId(), workerId)) {
-                    log.warn("outbox email {} ({}) was sent after this sender's lease on it ran out; it may go twice",
+                if (!outbox.markSent(email.getId())) {
+                    log.warn("outbox email {} ({}) was sent, but something else had finished it meanwhile",
                             email.getId(), email.getKind());
                 }
                 return new Attempt(Outcome.SENT, email.getKind(), Duration.ZERO);
@@ -351,7 +309,7 @@ public final class OutboxWorker implements AutoCloseable {
             metrics.smtpUnreachable();
             log.warn("SMTP server unreachable ({}); the emails stay queued, retrying in {} ms",
                     unreachable.getClass().getSimpleName(), outageBackoff.toMillis());
-            outbox.postpone(List.of(email.getId()), workerId, outbox.now().plus(outageBackoff), "SMTP server unreachable");
+            outbox.postpone(List.of(email.getId()), outbox.now().plus(outageBackoff), "SMTP server unreachable");
             return new Attempt(Outcome.SMTP_UNREACHABLE, email.getKind(), outageBackoff);
         }
     }
@@ -375,7 +333,7 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     private void deadLetter(OutboxEmailRecord email, String reason, int attempts) {
-        outbox.markFailed(email.getId(), workerId, reason, null);
+        outbox.markFailed(email.getId(), reason, null);
         log.warn("outbox email {} ({}) dead-lettered after {} attempts: {}", email.getId(), email.getKind(), attempts, reason);
         metrics.deadLettered(email.getKind());
         deadLetters.deadLettered(email, reason);
@@ -438,7 +396,7 @@ public final class OutboxWorker implements AutoCloseable {
             if (permanent || attempts >= settings.maxAttempts()) {
                 deadLetter(email, reason, attempts);
             } else {
-                outbox.markFailed(email.getId(), workerId, reason, retryAt(attempts));
+                outbox.markFailed(email.getId(), reason, retryAt(attempts));
                 metrics.retried(email.getKind());
             }
             return false;
@@ -475,7 +433,7 @@ public final class OutboxWorker implements AutoCloseable {
         return 0;
     }
 
-    /** Stops after the email in flight; leased-but-unsent emails go back to the queue. */
+    /** Stops after the email in flight; held-but-unsent emails are due again at once. */
     @Override
     public void close() {
         closing.countDown();

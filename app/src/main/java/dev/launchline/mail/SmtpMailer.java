@@ -17,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Properties;
@@ -66,15 +65,6 @@ public final class SmtpMailer {
             properties.put("mail." + protocol + ".ssl.checkserveridentity", "true");
         }
         this.session = Session.getInstance(properties);
-    }
-
-    /**
-     * The longest one email may take when the server answers every step just within the timeout:
-     * the connect, the greeting, EHLO, STARTTLS and EHLO again, AUTH, then MAIL, RCPT, DATA and the
-     * end of the message. A sender's lease on an email must outlast it (OutboxWorker).
-     */
-    public Duration longestSend() {
-        return smtp.timeout().multipliedBy(10);
     }
 
     /** An open SMTP connection; close it when the batch is done. */

@@ -49,6 +49,16 @@ class ConfigTest {
     }
 
     @Test
+    void mail_senders_may_take_at_most_half_of_the_database_pool() {
+        Map<String, String> env = new HashMap<>(Map.of("APP_ENV", "dev", "DATABASE_URL", "jdbc:postgresql://db.internal/launchline",
+                "DATABASE_POOL_SIZE", "6", "OUTBOX_SENDERS", "4"));
+        ConfigException error = catchThrowableOfType(ConfigException.class, () -> Config.load(new EnvironmentVariables(env)));
+        assertThat(error.problems()).singleElement().asString().startsWith("OUTBOX_SENDERS").contains("DATABASE_POOL_SIZE (6)");
+        env.put("OUTBOX_SENDERS", "3");
+        assertThat(Config.load(new EnvironmentVariables(env)).outbox().senders()).isEqualTo(3);
+    }
+
+    @Test
     void edge_settings_are_checked_and_the_origin_lock_secret_is_never_echoed() {
         Map<String, String> env = productionEnv();
         env.put("TRUSTED_PROXIES", "cloudflare, 10.0.0.0/33");

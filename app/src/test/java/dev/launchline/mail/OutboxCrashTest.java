@@ -22,9 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The crash probe: the service is killed (SIGKILL, no shutdown) while it sends a queue of mail;
- * another sender then delivers what is left, the dead senders' leased emails once their leases ran
- * out. Nothing is lost, and each of the killed instance's senders sends at most the one email it
- * had in hand again (same Message-ID). With a transaction per batch of 50, the emails a batch had
+ * another sender then delivers what is left. Nothing is lost, and each of the killed instance's
+ * senders sends at most the one email it had in hand again (same Message-ID). With a transaction per batch of 50, the emails a batch had
  * sent before the kill all went out twice.
  */
 class OutboxCrashTest {
@@ -60,10 +59,10 @@ class OutboxCrashTest {
             OutboxWorker survivor = new OutboxWorker(outbox, new SmtpMailer(new SmtpSettings("127.0.0.1", smtpPort,
                     Optional.empty(), Optional.empty(), SmtpSettings.Security.NONE, Duration.ofSeconds(5))),
                     DeferredRendering.NONE, new OutboxSettings(10, Duration.ofMillis(50), 50, Duration.ofMillis(100), Duration.ofSeconds(1), 1, 100),
-                    "survivor", (email, reason) -> { }, MailThrottle.NONE,
+                    (email, reason) -> { }, MailThrottle.NONE,
                     new MailMetrics(new SimpleMeterRegistry()), () -> 0);
-            // what the dead senders had leased and not sent is due once their leases run out
-            // (SMTP_TIMEOUT_MS below: 2.5 s); until then the survivor sends the rest
+            // what the dead senders held and had not sent is due again once PostgreSQL has seen
+            // their connections close
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (outbox.backlog(outbox.now()).undelivered() > 0 && System.nanoTime() < deadline) {
                 if (survivor.deliverBatch() == 0) {
@@ -91,7 +90,6 @@ class OutboxCrashTest {
         env.put("SMTP_HOST", "127.0.0.1");
         env.put("SMTP_PORT", String.valueOf(smtpPort));
         env.put("SMTP_SECURITY", "none");
-        env.put("SMTP_TIMEOUT_MS", "200"); // its senders' leases last 2.5 s (OutboxWorker.leaseFor)
         env.put("TOKEN_SIGNING_KEY", TestStack.SIGNING_KEY);
         env.put("OUTBOX_SENDERS", String.valueOf(SENDERS));
         env.put("RATE_LIMIT_CONFIRMATION_MAILS", "off");

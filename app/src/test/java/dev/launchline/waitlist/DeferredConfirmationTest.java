@@ -149,7 +149,7 @@ class DeferredConfirmationTest {
         OutboxWorker worker = new OutboxWorker(outbox, new SmtpMailer(new SmtpSettings("127.0.0.1", smtpPort, Optional.empty(),
                 Optional.empty(), SmtpSettings.Security.NONE, Duration.ofSeconds(5))), emails,
                 new OutboxSettings(3, Duration.ofMillis(50), 10, Duration.ofMillis(100), Duration.ofSeconds(1), 1, 100),
-                "test", (email, reason) -> deadLetters.add(reason), MailThrottle.NONE,
+                (email, reason) -> deadLetters.add(reason), MailThrottle.NONE,
                 new MailMetrics(new SimpleMeterRegistry()), () -> 0);
         try (worker) {
             while (worker.deliverBatch() > 0) {
