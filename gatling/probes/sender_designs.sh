@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # PostgreSQL's CPU and WAL per email for five ways a mail sender can take and mark its emails,
 # measured with pgbench on a scratch database migrated by the service itself (issue 23):
-#   lease   - the sender's way now: 20 emails leased in one statement ('sending', locked_until,
-#             locked_by), then each marked sent in a statement of its own (autocommit), which
-#             also clears template_data (V24); the settings (no bitmap scans, commits not
-#             waiting for the disk) hold for each
+#   lease   - 20 emails leased in one statement ('sending', locked_until, locked_by), then each
+#             marked sent in a statement of its own (autocommit), which also clears template_data
+#             (V24); the settings (no bitmap scans, commits not waiting for the disk) hold for each.
+#             The sender now holds its batch in an open claim instead (no lease written), which
+#             needs two connections and so is measured end to end (docs/performance.md), not here
 #   kept    - the same, but the "sent" mark keeps template_data
 #   pending - as lease, but the lease leaves status 'pending' (a HOT update where the page has
 #             room; the previous release's claim would not honour it)

@@ -110,7 +110,7 @@ class OutboxTest {
     }
 
     @Test
-    void a_sender_that_stops_mid_batch_gives_back_at_once_what_it_leased_and_did_not_send() throws Exception {
+    void a_sender_that_stops_mid_batch_leaves_what_it_held_and_did_not_send_due_at_once() throws Exception {
         try (OutboxRig rig = OutboxRig.start()) {
             for (int i = 0; i < 5; i++) {
                 enqueueTo(rig.outbox, rig.database, "stop" + i + "@rocket-users.test");
@@ -136,7 +136,7 @@ class OutboxTest {
             closed.get(10, TimeUnit.SECONDS);
 
             assertThat(rig.smtp.messages()).hasSize(2); // the first, and the one in hand when it was told to stop
-            // the other three are due for any sender now, not when the lease would have run out
+            // the other three are due for any sender now
             assertThat(rig.outbox.<List<ClaimedEmail>>holdDue(10, QueueHead.START, held -> held))
                     .extracting(email -> email.email().getRecipient())
                     .containsExactly("stop2@rocket-users.test", "stop3@rocket-users.test", "stop4@rocket-users.test");
