@@ -16,8 +16,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 import static dev.launchline.db.schema.Tables.OUTBOX_EMAIL;
@@ -120,8 +122,17 @@ public final class OutboxRepository {
             // claim. With stale statistics (a fresh table in a launch spike) PostgreSQL chose the
             // bitmap scan, and a claim took 14 ms to find one email among 27,000 dead entries.
             OffsetDateTime now = now();
-            List<ClaimedEmail> held = new ArrayList<>(SETTINGS_THEN_CLAIM.queryLast(configuration.dsl(),
-                    OutboxRepository::claimed, now, from, now, limit));
+            List<ClaimedEmail> claimed = SETTINGS_THEN_CLAIM.queryLast(configuration.dsl(),
+                    OutboxRepository::claimed, now, from, now, limit);
+            // The claim read the rows as of its start. An email another sender marked sent after
+            // that and let go of before the claim reached it is locked all the same: a key-share
+            // lock does not conflict with an update that leaves the key alone, so PostgreSQL does
+            // not look at the newer version. Read again, now that the locks keep everyone else
+            // off: the rolling-restart drill sent such emails twice (1 run in 5).
+            Set<Long> stillDue = new HashSet<>(STILL_DUE.query(configuration.dsl(), row -> row.getLong(1),
+                    claimed.stream().map(email -> email.email().getId()).toArray(Long[]::new), now));
+            List<ClaimedEmail> held = new ArrayList<>(claimed.stream()
+                    .filter(email -> stillDue.contains(email.email().getId())).toList());
             held.sort(EARLIEST_DUE);
             return work.apply(held);
         });
@@ -171,6 +182,11 @@ public final class OutboxRepository {
             for key share of o skip locked""".formatted(ADVISORY_LOCK_SPACE));
 
     private static final FixedStatement SETTINGS_THEN_CLAIM = new FixedStatement(SETTINGS + ";\n" + CLAIM.sql());
+
+    /** Of these ids, those still undelivered as of now; parameters: ids, now. */
+    private static final FixedStatement STILL_DUE = new FixedStatement("""
+            select id from outbox_email
+            where id = any(?) and (status = 'pending' or (status = 'sending' and locked_until < ?))""");
 
     /** What the sender reads of a held row, and its recipient's suppression-list entry. */
     private static ClaimedEmail claimed(ResultSet row) throws SQLException {

@@ -22,8 +22,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Delivers the outbox. One thread per sender (OUTBOX_SENDERS per instance); senders share the
- * work through the emails each claim holds (OutboxRepository#holdDue). It wakes when a request queues mail ({@link #nudge()}) or every poll interval,
- * except while it waits out an outage.
+ * work through the emails each claim holds (OutboxRepository#holdDue). It wakes when a request
+ * queues mail ({@link #nudge()}) or every poll interval, except while it waits out an outage.
  *
  * Failures are sorted by whose fault they are: an unreachable SMTP server hands the batch
  * back without counting an attempt (hours of outage must not dead-letter the queue); a
