@@ -13,9 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -124,6 +122,9 @@ public final class OutboxRepository {
             OffsetDateTime now = now();
             List<ClaimedEmail> claimed = SETTINGS_THEN_CLAIM.queryLast(configuration.dsl(),
                     OutboxRepository::claimed, now, from, now, limit);
+            if (claimed.isEmpty()) {
+                return work.apply(claimed); // an idle poll: no second round trip
+            }
             // The claim read the rows as of its start. An email another sender marked sent after
             // that and let go of before the claim reached it is locked all the same: a key-share
             // lock does not conflict with an update that leaves the key alone, so PostgreSQL does
@@ -131,16 +132,10 @@ public final class OutboxRepository {
             // off: the rolling-restart drill sent such emails twice (1 run in 5).
             Set<Long> stillDue = new HashSet<>(STILL_DUE.query(configuration.dsl(), row -> row.getLong(1),
                     claimed.stream().map(email -> email.email().getId()).toArray(Long[]::new), now));
-            List<ClaimedEmail> held = new ArrayList<>(claimed.stream()
-                    .filter(email -> stillDue.contains(email.email().getId())).toList());
-            held.sort(EARLIEST_DUE);
-            return work.apply(held);
+            // in the claim's order, earliest due first
+            return work.apply(claimed.stream().filter(email -> stillDue.contains(email.email().getId())).toList());
         });
     }
-
-    private static final Comparator<ClaimedEmail> EARLIEST_DUE = Comparator
-            .comparing((ClaimedEmail claimed) -> claimed.email().getNextAttemptAt())
-            .thenComparing(claimed -> claimed.email().getId());
 
     /*
      * The claim and the "sent" mark run for every email: fixed SQL over plain JDBC (FixedStatement).

@@ -228,7 +228,7 @@ public final class OutboxWorker implements AutoCloseable {
      * VACUUM's horizon meanwhile, and the rest of the batch goes to the next claim (or to another
      * sender) soon after.
      */
-    static final Duration MAX_HOLD = Duration.ofSeconds(10);
+    private static final Duration MAX_HOLD = Duration.ofSeconds(10);
 
     private int deliverHeld(List<ClaimedEmail> held) {
         if (held.isEmpty()) {
