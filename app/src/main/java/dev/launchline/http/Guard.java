@@ -3,7 +3,7 @@ package dev.launchline.http;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 
-import java.util.Comparator;
+import java.util.Set;
 
 /**
  * A check that runs before a route's handler, attached to the route where it is registered
@@ -43,15 +43,19 @@ public interface Guard extends RouteRole {
         void check(Context ctx) throws Exception;
     }
 
-    /** The before-matched handler: every guard of the matched route, in stage order. */
+    /**
+     * The before-matched handler: every guard of the matched route, in stage order (in the order
+     * they were attached within a stage). Plain loops over the few roles a route has: a stream
+     * sorting them was 1.6 % of the request threads' CPU at 1,000 signups/s (JFR).
+     */
     static void checkMatchedRoute(Context ctx) throws Exception {
-        var guards = ctx.routeRoles().stream()
-                .filter(Guard.class::isInstance)
-                .map(Guard.class::cast)
-                .sorted(Comparator.comparing(Guard::stage))
-                .toList();
-        for (Guard guard : guards) {
-            guard.check(ctx);
+        Set<RouteRole> roles = ctx.routeRoles();
+        for (Stage stage : Stage.values()) {
+            for (RouteRole role : roles) {
+                if (role instanceof Guard guard && guard.stage() == stage) {
+                    guard.check(ctx);
+                }
+            }
         }
     }
 }

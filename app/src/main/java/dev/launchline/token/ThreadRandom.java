@@ -40,6 +40,32 @@ public final class ThreadRandom {
         return new UUID(most, least);
     }
 
+    /**
+     * {@code length} characters drawn uniformly from {@code alphabet} (at most 256 of them), from
+     * one draw of bytes where a draw per character cost a DRBG generation each: ten per referral
+     * code, 4 % of the request threads' CPU at 1,000 signups/s (JFR).
+     */
+    public static String text(String alphabet, int length) {
+        int letters = alphabet.length();
+        if (letters < 1 || letters > 256) {
+            throw new IllegalArgumentException("an alphabet of 1 to 256 characters");
+        }
+        // a byte at or above this limit would make the first letters likelier: drawn again
+        int limit = 256 - 256 % letters;
+        StringBuilder text = new StringBuilder(length);
+        byte[] bytes = new byte[length + length / 4 + 4];
+        while (text.length() < length) {
+            current().nextBytes(bytes);
+            for (int i = 0; i < bytes.length && text.length() < length; i++) {
+                int value = bytes[i] & 0xff;
+                if (value < limit) {
+                    text.append(alphabet.charAt(value % letters));
+                }
+            }
+        }
+        return text.toString();
+    }
+
     private static SecureRandom drbg() {
         try {
             return SecureRandom.getInstance("DRBG");

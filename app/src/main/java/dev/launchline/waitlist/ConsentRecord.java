@@ -2,13 +2,9 @@ package dev.launchline.waitlist;
 
 import dev.launchline.config.Secret;
 import dev.launchline.edge.ClientAddress;
+import dev.launchline.token.KeyedHash;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -24,25 +20,18 @@ public record ConsentRecord(Optional<String> version, Optional<String> origin, O
 
     /** Computes the address hashes, with the signing key and a label of their own. */
     public static final class Hasher {
-        private final SecretKeySpec key;
+        /** The label keeps this hash apart from every other use of the signing key. */
+        private final KeyedHash addresses;
 
         public Hasher(Secret signingKey) {
-            this.key = new SecretKeySpec(signingKey.revealBytes(), "HmacSHA256");
+            this.addresses = new KeyedHash(signingKey.revealBytes(), "consent-address:");
         }
 
         Optional<String> addressHash(ClientAddress client) {
             if (ClientAddress.UNKNOWN.equals(client)) {
                 return Optional.empty();
             }
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-                // the label keeps this hash apart from every other use of the signing key
-                return Optional.of(HexFormat.of().formatHex(
-                        mac.doFinal(("consent-address:" + client.ip()).getBytes(StandardCharsets.US_ASCII))));
-            } catch (GeneralSecurityException impossible) {
-                throw new IllegalStateException("HmacSHA256 is part of every JDK", impossible);
-            }
+            return Optional.of(addresses.hex(client.ip()));
         }
     }
 

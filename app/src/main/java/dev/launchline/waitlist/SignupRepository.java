@@ -162,7 +162,17 @@ public final class SignupRepository {
     }
 
     private static Object[] parameters(Object[]... parts) {
-        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray();
+        int length = 0;
+        for (Object[] part : parts) {
+            length += part.length;
+        }
+        Object[] all = new Object[length];
+        int at = 0;
+        for (Object[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     /*

@@ -373,11 +373,7 @@ public final class SignupService implements AutoCloseable {
     }
 
     private String referralCode() {
-        StringBuilder code = new StringBuilder(CODE_LENGTH);
-        for (int i = 0; i < CODE_LENGTH; i++) {
-            code.append(CODE_ALPHABET.charAt(ThreadRandom.current().nextInt(CODE_ALPHABET.length())));
-        }
-        return code.toString();
+        return ThreadRandom.text(CODE_ALPHABET, CODE_LENGTH);
     }
 
     private OffsetDateTime now() {

@@ -2,8 +2,10 @@ package dev.launchline.token;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ThreadRandomTest {
 
@@ -46,5 +49,22 @@ class ThreadRandomTest {
             assertThat(UUID.fromString(uuid.toString())).isEqualTo(uuid);
             assertThat(seen.add(uuid)).isTrue();
         }
+    }
+
+    @Test
+    void text_draws_every_letter_of_its_alphabet_equally_often_and_nothing_else() {
+        String alphabet = "23456789abcdefghjkmnpqrstuvwxyz"; // 31 letters: 256 is no multiple of it
+        Map<Character, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 31_000; i++) {
+            String code = ThreadRandom.text(alphabet, 10);
+            assertThat(code).hasSize(10);
+            code.chars().forEach(letter -> counts.merge((char) letter, 1, Integer::sum));
+        }
+        assertThat(counts).hasSize(31).containsOnlyKeys(alphabet.chars().mapToObj(c -> (char) c).toArray(Character[]::new));
+        // 10,000 expected each, standard deviation about 98: a byte taken modulo 31 without
+        // drawing again would give the first eight letters about 10,900 each and the rest 9,700
+        assertThat(counts.values()).allSatisfy(count -> assertThat(count).isBetween(9_600, 10_400));
+        assertThat(ThreadRandom.text("x", 5)).isEqualTo("xxxxx");
+        assertThatThrownBy(() -> ThreadRandom.text("", 5)).isInstanceOf(IllegalArgumentException.class);
     }
 }
