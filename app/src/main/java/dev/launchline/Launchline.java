@@ -45,6 +45,7 @@ import dev.launchline.health.Draining;
 import dev.launchline.health.HealthHandler;
 import dev.launchline.health.LeadCaptureHealth;
 import dev.launchline.http.ApiDescription;
+import dev.launchline.http.CoreSaturation;
 import dev.launchline.http.ErrorMapper;
 import dev.launchline.http.HttpServer;
 import dev.launchline.http.OverloadShedding;
@@ -213,14 +214,16 @@ public final class Launchline implements AutoCloseable {
                 config.mailFrom(), config.confirmationTokenTtl(), clock);
         ConfirmationMailCeiling confirmationCeiling = new ConfirmationMailCeiling(rateLimiter, config.rateLimits(),
                 WaitlistEmails.CONFIRM);
-        // built here rather than with the other HTTP parts: the senders give way while requests queue at it
+        // built here rather than with the other HTTP parts: the senders give way while requests queue at it,
+        // or while the cores are saturated with requests coming in
         OverloadShedding shedding = new OverloadShedding(config.http(), metrics.registry());
+        CoreSaturation saturation = lifecycle.started("core saturation", CoreSaturation.of(shedding::getTotalRequestCount));
         // bounces and complaints: the senders ask the list before each email (a signup's own request never does)
         SuppressionRepository suppressionRepository = new SuppressionRepository();
         SuppressionList suppressions = new SuppressionList(database.dsl(), suppressionRepository,
                 Set.of(WaitlistEmails.CONFIRM), config.suppression().bounceRetryAfter(), clock, metrics.registry());
         List<OutboxWorker> workers = senders(config, smtp, outbox, waitlistEmails, errorTracking, confirmationCeiling,
-                new MailMetrics(metrics.registry()), shedding, suppressions::blocks, lifecycle);
+                new MailMetrics(metrics.registry()), shedding, saturation, suppressions::blocks, lifecycle);
 
         // --- webhooks: events queued with the change that caused them, delivered by their own sender ---
         WebhookRepository webhookDeliveries = new WebhookRepository(database.dsl(), clock);
@@ -354,8 +357,8 @@ public final class Launchline implements AutoCloseable {
      */
     private static List<OutboxWorker> senders(Config config, SmtpSettings smtp, OutboxRepository outbox,
                                               DeferredRendering rendering, ErrorTracking errorTracking, ConfirmationMailCeiling ceiling,
-                                              MailMetrics mailMetrics, OverloadShedding shedding, RecipientCheck recipients,
-                                              Lifecycle lifecycle) {
+                                              MailMetrics mailMetrics, OverloadShedding shedding, CoreSaturation saturation,
+                                              RecipientCheck recipients, Lifecycle lifecycle) {
         OutboxWorker.DeadLetterListener mailProblems = new OutboxWorker.DeadLetterListener() {
             @Override
             public void deadLettered(OutboxEmailRecord email, String reason) {
@@ -371,7 +374,7 @@ public final class Launchline implements AutoCloseable {
         for (int i = 0; i < config.outbox().senders(); i++) {
             workers.add(lifecycle.started("mail sender " + i, new OutboxWorker(outbox, new SmtpMailer(smtp), rendering,
                     config.outbox(), mailProblems, ceiling, mailMetrics, shedding::getTotalSuspendedRequestCount,
-                    recipients)));
+                    saturation::saturated, recipients)));
         }
         return List.copyOf(workers);
     }

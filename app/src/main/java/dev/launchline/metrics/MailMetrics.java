@@ -28,7 +28,7 @@ public final class MailMetrics {
                 .description("batches handed back to the queue because the SMTP server could not be reached")
                 .register(registry);
         this.gaveWay = Timer.builder(GAVE_WAY)
-                .description("pauses of the mail senders while requests queued for a slot (OUTBOX_SHARE_WHEN_BUSY)")
+                .description("pauses of the mail senders while requests queued for a slot or saturated the cores (OUTBOX_SHARE_WHEN_BUSY)")
                 .register(registry);
     }
 

@@ -342,7 +342,7 @@ class OutboxTest {
     }
 
     @Test
-    void while_requests_queue_for_a_slot_the_sender_pauses_after_each_batch_yet_sends_everything() {
+    void while_requests_queue_for_a_slot_or_saturate_the_cores_the_sender_pauses_after_each_batch_yet_sends_everything() {
         String databaseUrl = TestDatabases.fresh(); // before choosing a port: it may start PostgreSQL on one
         int smtpPort = TestStack.freePort();
         try (Database database = new Database(databaseUrl, Optional.of("postgres"), Optional.empty(), 2);
@@ -372,6 +372,16 @@ class OutboxTest {
             sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), DeferredRendering.NONE, settings, (e, r) -> { },
                     MailThrottle.NONE, new MailMetrics(calm), requestsQueued::get), smtp, 12);
             assertThat(calm.get(MailMetrics.GAVE_WAY).timer().count()).isZero();
+
+            for (int i = 0; i < 6; i++) {
+                enqueueTo(outbox, database, "saturated" + i + "@rocket-users.test");
+            }
+            SimpleMeterRegistry saturated = new SimpleMeterRegistry();
+            // nothing queued, but the cores are saturated while requests come in: pauses all the same
+            sendAll(new OutboxWorker(outbox, new SmtpMailer(smtp(smtpPort)), DeferredRendering.NONE, settings, (e, r) -> { },
+                    MailThrottle.NONE, new MailMetrics(saturated), requestsQueued::get, () -> true, RecipientCheck.NONE),
+                    smtp, 18);
+            assertThat(saturated.get(MailMetrics.GAVE_WAY).timer().count()).isEqualTo(3);
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.launchline.http;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Whether the machine's cores are all but saturated while requests come in: the signal for the
+ * mail senders to give way (OUTBOX_SHARE_WHEN_BUSY) when requests are not queueing for a slot,
+ * because fewer arrive at once than there are slots, yet wait for a core. Sampled every
+ * {@link #EVERY} from the operating system's CPU load (the whole machine, or the container where
+ * the JVM sees one: PostgreSQL counts when it shares the cores) and the count of requests served.
+ * Without a CPU load (an OS that does not report it), never saturated: the slot queue alone speaks.
+ */
+public final class CoreSaturation implements AutoCloseable {
+    /** Busy enough that mail would take its CPU from signups. */
+    static final double SATURATED = 0.90;
+    static final Duration EVERY = Duration.ofMillis(100);
+
+    private final DoubleSupplier cpuLoad;
+    private final LongSupplier requestsSoFar;
+    private final ScheduledExecutorService sampler;
+    private long requestsAtLastLook;
+    private volatile boolean saturated;
+
+    /**
+     * @param cpuLoad       the CPU load since the previous call, 0 to 1 (negative: unknown)
+     * @param requestsSoFar requests taken since the start (OverloadShedding#getTotalRequestCount)
+     */
+    CoreSaturation(DoubleSupplier cpuLoad, LongSupplier requestsSoFar) {
+        this.cpuLoad = cpuLoad;
+        this.requestsSoFar = requestsSoFar;
+        this.requestsAtLastLook = requestsSoFar.getAsLong();
+        this.sampler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("core-saturation").daemon().factory());
+    }
+
+    /** Sampling this machine's CPU load every {@link #EVERY}. */
+    public static CoreSaturation of(LongSupplier requestsSoFar) {
+        com.sun.management.OperatingSystemMXBean os =
+                ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
+        return new CoreSaturation(os == null ? () -> -1 : os::getCpuLoad, requestsSoFar).started();
+    }
+
+    CoreSaturation started() {
+        sampler.scheduleAtFixedRate(this::look, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One sample: the CPU load since the last one, and whether requests came in meanwhile. */
+    void look() {
+        double load = cpuLoad.getAsDouble();
+        long requests = requestsSoFar.getAsLong();
+        saturated = load >= SATURATED && requests > requestsAtLastLook;
+        requestsAtLastLook = requests;
+    }
+
+    /** As of the latest sample. */
+    public boolean saturated() {
+        return saturated;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}
