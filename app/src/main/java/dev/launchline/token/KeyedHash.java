@@ -10,8 +10,8 @@ import java.util.HexFormat;
  * HMAC-SHA256 under one key, with a label that keeps each use of the key apart from every other,
  * e.g. {@code new KeyedHash(key, "client-network:")}. One keyed Mac per thread, reset by every
  * doFinal: {@code Mac.getInstance} and {@code init} looked up the provider and expanded the key on
- * every call, half of such a hash's cost; two of them ran on every signup (JFR, wrk at 1,000
- * signups/s: 4 % of the request threads' CPU each).
+ * every call, most of the consent record's address hash, 5 % of the request threads' CPU samples
+ * (JFR, wrk at 1,000 signups/s); the referral network hash already kept one per thread.
  */
 public final class KeyedHash {
     private final String label;

@@ -19,7 +19,7 @@ import java.net.URI;
 public final class SignupHandler {
     /**
      * The same answer whether the address is new, pending or confirmed: nothing to enumerate.
-     * Written out once: serialising it for every signup was 2 % of the request threads' CPU.
+     * Written out once rather than serialised for every signup.
      */
     static final String ACCEPTED = """
             {"status":"accepted","message":"Thanks! Check your inbox for an email from us."}""";

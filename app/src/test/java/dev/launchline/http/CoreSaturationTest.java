@@ -11,31 +11,44 @@ class CoreSaturationTest {
     private final AtomicLong requests = new AtomicLong();
 
     @Test
-    void saturated_only_while_the_cores_are_busy_and_requests_come_in() {
+    void saturated_only_while_the_cores_stay_busy_and_requests_come_in() {
         try (CoreSaturation saturation = new CoreSaturation(() -> load, requests::get)) {
             load = 0.97;
+            for (int i = 1; i < CoreSaturation.IN_A_ROW; i++) {
+                requests.addAndGet(300);
+                saturation.look();
+                assertThat(saturation.saturated()).as("a burst of %d samples", i).isFalse();
+            }
             requests.addAndGet(300);
             saturation.look();
             assertThat(saturation.saturated()).isTrue();
 
-            load = 0.97; // busy with something else (mail draining a backlog, a vacuum): no requests to make way for
+            // busy with something else (mail draining a backlog, a vacuum): no requests to make way for
             saturation.look();
             assertThat(saturation.saturated()).isFalse();
 
+            saturateFor(CoreSaturation.IN_A_ROW, saturation);
             load = 0.60; // requests come in and the cores have room: mail keeps its pace
             requests.addAndGet(100);
             saturation.look();
             assertThat(saturation.saturated()).isFalse();
 
-            load = CoreSaturation.SATURATED;
-            requests.incrementAndGet();
-            saturation.look();
+            load = CoreSaturation.SATURATED; // the threshold counts
+            saturateFor(CoreSaturation.IN_A_ROW, saturation);
             assertThat(saturation.saturated()).isTrue();
 
             load = -1; // the OS does not say
             requests.incrementAndGet();
             saturation.look();
             assertThat(saturation.saturated()).isFalse();
+        }
+    }
+
+    private void saturateFor(int looks, CoreSaturation saturation) {
+        load = Math.max(load, CoreSaturation.SATURATED);
+        for (int i = 0; i < looks; i++) {
+            requests.incrementAndGet();
+            saturation.look();
         }
     }
 
