@@ -12,9 +12,10 @@ import java.util.function.LongSupplier;
  * Whether the machine's cores are all but saturated while requests come in: the signal for the
  * mail senders to give way (OUTBOX_SHARE_WHEN_BUSY) when requests are not queueing for a slot,
  * because fewer arrive at once than there are slots, yet wait for a core. Saturated when
- * {@link #IN_A_ROW} samples in a row say so, each taken {@link #EVERY} from the operating system's CPU load (the whole machine, or the container where
- * the JVM sees one: PostgreSQL counts when it shares the cores) and the count of requests served.
- * Without a CPU load (an OS that does not report it), never saturated: the slot queue alone speaks.
+ * {@link #IN_A_ROW} samples in a row say so, one every {@link #EVERY}, each from the operating
+ * system's CPU load (the whole machine, or the container where the JVM sees one: PostgreSQL counts
+ * when it shares the cores) and the count of requests taken (health probes do not count). Without a
+ * CPU load (an OS that does not report it), never saturated: the slot queue alone speaks.
  */
 public final class CoreSaturation implements AutoCloseable {
     /** Busy enough that mail would take its CPU from signups. */
