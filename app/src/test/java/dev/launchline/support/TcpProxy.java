@@ -67,8 +67,17 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = listening.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
-                open.add(client);
-                open.add(upstream);
+                synchronized (this) {
+                    // accepted just before a cut: it must not outlive it (a pool filling itself
+                    // at that moment kept a working connection through the "outage")
+                    if (listening.isClosed()) {
+                        client.close();
+                        upstream.close();
+                        return;
+                    }
+                    open.add(client);
+                    open.add(upstream);
+                }
                 Thread.ofVirtual().start(() -> pump(client, upstream));
                 Thread.ofVirtual().start(() -> pump(upstream, client));
             } catch (IOException closed) {
