@@ -193,7 +193,8 @@ public final class Launchline implements AutoCloseable {
         }
 
         // --- rate limits: shared through Redis when configured, this instance's memory otherwise and as fallback ---
-        LocalRateLimiter localRateLimiter = new LocalRateLimiter(100_000);
+        // 32 bytes a key: half a million keep a launch spike's per-address limits for minutes (16 MB)
+        LocalRateLimiter localRateLimiter = new LocalRateLimiter(500_000);
         Optional<RedisRateLimiter> redisRateLimiter = config.rateLimits().redis()
                 .map(redis -> lifecycle.started("Redis rate limiter", RedisRateLimiter.start(redis, localRateLimiter)));
         RateLimiter rateLimiter = redisRateLimiter.<RateLimiter>map(redis -> redis).orElse(localRateLimiter);

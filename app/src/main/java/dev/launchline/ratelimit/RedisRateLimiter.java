@@ -1,5 +1,6 @@
 package dev.launchline.ratelimit;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -100,7 +101,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             probe = shared.builder()
                     .build(redisKey(limit, key), configurations.computeIfAbsent(limit, RedisRateLimiter::configuration))
                     .tryConsumeAndReturnRemaining(1);
-            return LocalRateLimiter.decision(limit, probe.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            return decision(limit, probe.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (TimeoutException slow) {
             probe.cancel(false);
             return fallBack(limit, key, "slower than " + timeout.toMillis() + " ms");
@@ -169,7 +170,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private static BucketConfiguration configuration(Limit limit) {
         return BucketConfiguration.builder()
-                .addLimit(LocalRateLimiter.bandwidth(limit))
+                .addLimit(bandwidth(limit))
                 .build();
     }
 
@@ -196,5 +197,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     public void close() {
         closed.set(true);
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /** Full at first, refilled evenly ("greedy"): no cliff at the end of a fixed window (as LocalRateLimiter's). */
+    static Bandwidth bandwidth(Limit limit) {
+        return Bandwidth.builder()
+                .capacity(limit.capacity())
+                .refillGreedy(limit.capacity(), limit.period())
+                .build();
+    }
+
+    static Decision decision(Limit limit, ConsumptionProbe probe) {
+        Duration retryAfter = probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
+        // tokens refill evenly over the period: the bucket is full again after the missing share of it
+        long missing = limit.capacity() - probe.getRemainingTokens();
+        Duration resetIn = Duration.ofNanos(limit.period().toNanos() / limit.capacity() * missing);
+        return new Decision(limit, probe.isConsumed(), probe.getRemainingTokens(), retryAfter, resetIn);
     }
 }
