@@ -28,7 +28,8 @@ import java.util.function.LongSupplier;
  * <p>Bounded: when a segment is full, the keys whose buckets are full again go, and if that is not
  * enough, those closest to full. Forgetting a key can only ever let a request through, never refuse
  * one. Fingerprints are keyed hashes (a key made at start): no one can pick two keys that share a
- * bucket, and by chance two of a million do once in about 30 million years of launches.
+ * bucket, and by chance the odds that any two of a million keys held at once do are about 1 in
+ * 37 million (64 bits).
  */
 public final class LocalRateLimiter implements RateLimiter {
     /** Each with its own lock; 64 request threads rarely meet on one. */
