@@ -185,12 +185,14 @@ public final class DrillHost implements AutoCloseable {
             Runbook.bashOk(env.get("RESTART_COMMAND").replace("{instance}", instance), env, Duration.ofSeconds(10));
         }
         startBalancer();
-        // what rolling-restart.sh asks HAProxy, for both instances
+        // what rolling-restart.sh asks HAProxy, for both instances. Their rows only: the backend's
+        // own row says UP as soon as one of them is, and counting it made "2" mean one instance
+        // (and never come when both turned UP between two looks: a drill failed so in CI).
         try {
             Runbook.bashOk("""
                     while [ "$SECONDS" -lt 90 ]; do
                       up=$(echo "show stat" | socat -t 1 stdio "unix-connect:$HAPROXY_SOCKET" 2>/dev/null \\
-                           | awk -F, '$1 == "launchline" && $18 == "UP"' | wc -l) || true
+                           | awk -F, '$1 == "launchline" && ($2 == "app1" || $2 == "app2") && $18 == "UP"' | wc -l) || true
                       [ "$up" = 2 ] && exit 0
                       sleep 0.25
                     done
