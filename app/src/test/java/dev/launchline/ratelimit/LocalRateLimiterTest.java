@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 /** The per-instance limiter, on a clock the test moves. */
 class LocalRateLimiterTest {
@@ -103,7 +104,7 @@ class LocalRateLimiterTest {
                 if (!ours.allowed()) {
                     refused++;
                     assertThat(ours.retryAfter().toNanos()).as("step %d of %s", step, limit)
-                            .isCloseTo(theirs.getNanosToWaitForRefill(), org.assertj.core.data.Offset.offset(1_000L));
+                            .isCloseTo(theirs.getNanosToWaitForRefill(), offset(1_000L));
                 }
             }
             assertThat(refused).as("the walk emptied the bucket of %s", limit).isGreaterThan(100);
